@@ -1,0 +1,42 @@
+// HTML to plain text, and HTML sanitizing with an allow-list. Both run on
+// one HTML tokenizer (html_tokenizer.hpp) that follows the WHATWG
+// tokenization rules; no regular expressions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace feedwire::feeds {
+
+// Plain text of an HTML fragment: entities decoded, tags stripped, script,
+// style and other non-content elements dropped with their text, block
+// elements (p, div, br, li, h1-h6, blockquote, tr, ...) become paragraph
+// breaks, and whitespace collapsed: runs of spaces to one space, lines
+// trimmed, paragraphs separated by exactly one blank line ("\n\n"), no
+// leading or trailing whitespace. <br> becomes a single "\n".
+std::string html_to_text(std::string_view html);
+
+// Plain text of something that is already text (an RSS title that is not
+// HTML, a JSON Feed content_text): whitespace collapsed as above, control
+// characters removed, entities left as written.
+std::string collapse_text(std::string_view text);
+
+struct sanitize_options {
+    std::string base_url;  // relative href/src are resolved against it when set
+};
+
+// Sanitized HTML: an allow-list of elements (p, a, b, i, em, strong, ul,
+// ol, li, img, figure, figcaption, blockquote, h1-h6, table family, pre,
+// code, br, hr, ...) and attributes (href, src, alt, title, width, height,
+// ...); script, style, iframe, object, embed, form and their content
+// removed; event handlers (on*), style attributes and javascript:/
+// vbscript:/data: URLs removed; every open element closed, stray end tags
+// dropped; text and attribute values re-escaped. Links get
+// rel="noopener noreferrer" when they open a new target.
+std::string sanitize_html(std::string_view html, const sanitize_options& options = {});
+
+// True when the text looks like HTML markup (a tag or an entity) rather
+// than plain text; used for RSS fields whose type is not declared.
+bool looks_like_html(std::string_view text) noexcept;
+
+}  // namespace feedwire::feeds

@@ -1,0 +1,299 @@
+// See normalize.hpp and the identity rule documented in parse.hpp.
+#include "normalize.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include "feedwire/feeds/dates.hpp"
+#include "feedwire/feeds/fingerprint.hpp"
+#include "feedwire/feeds/html_text.hpp"
+#include "feedwire/feeds/url.hpp"
+
+namespace feedwire::feeds::detail {
+namespace {
+
+char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+char ascii_upper(char c) noexcept {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+std::string plain(const raw_text& t) {
+    if (t.empty()) return {};
+    return t.kind == text_kind::html ? html_to_text(t.value) : collapse_text(t.value);
+}
+
+// Headlines are one line: paragraph breaks from block markup become spaces.
+std::string one_line(std::string text) {
+    std::string out;
+    out.reserve(text.size());
+    bool pending = false;
+    for (const char c : text) {
+        if (c == '\n') {
+            pending = !out.empty();
+            continue;
+        }
+        if (pending && c != ' ') out.push_back(' ');
+        pending = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string absolute_link(const std::string& base, const std::string& link) {
+    if (link.empty()) return {};
+    auto resolved = resolve_url(base, link);
+    if (!resolved) return {};
+    const std::string& u = *resolved;
+    if (u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0 || u.rfind("HTTP", 0) == 0) {
+        return canonicalize_url(u);
+    }
+    return u;
+}
+
+std::string media_type(const raw_media& m) {
+    if (m.medium == "image") return "picture";
+    if (m.medium == "video") return "video";
+    if (m.medium == "audio") return "audio";
+    if (m.medium == "document" || m.medium == "executable") return "file";
+    if (m.type.rfind("image/", 0) == 0) return "picture";
+    if (m.type.rfind("video/", 0) == 0) return "video";
+    if (m.type.rfind("audio/", 0) == 0) return "audio";
+    if (!m.type.empty()) return "file";
+    std::string path = m.url.substr(0, m.url.find_first_of("?#"));
+    const std::size_t dot = path.rfind('.');
+    std::string ext = dot == std::string::npos ? std::string() : path.substr(dot + 1);
+    for (auto& c : ext) c = ascii_lower(c);
+    if (ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "gif" || ext == "webp" ||
+        ext == "avif" || ext == "svg") {
+        return "picture";
+    }
+    if (ext == "mp3" || ext == "m4a" || ext == "ogg" || ext == "opus" || ext == "wav") return "audio";
+    if (ext == "mp4" || ext == "webm" || ext == "mov" || ext == "m4v") return "video";
+    return m.rel == "thumbnail" ? "picture" : "file";
+}
+
+std::vector<association> to_associations(const raw_entry& e) {
+    std::vector<association> out;
+    std::unordered_map<std::string, std::size_t> index;
+    for (const auto& m : e.media) {
+        std::string uri = absolute_link(e.base, m.url);
+        if (uri.empty()) continue;
+        association a;
+        a.type = media_type(m);
+        a.uri = uri;
+        a.mimetype = m.type;
+        a.headline = collapse_text(m.description.empty() ? m.title : m.description);
+        a.creditline = collapse_text(m.credit);
+        a.width = m.width;
+        a.height = m.height;
+        a.size = m.size;
+        a.duration = m.duration;
+        a.rel = m.rel;
+        if (auto it = index.find(uri); it != index.end()) {
+            association& prev = out[it->second];
+            if (prev.mimetype.empty()) prev.mimetype = a.mimetype;
+            if (prev.headline.empty()) prev.headline = a.headline;
+            if (prev.creditline.empty()) prev.creditline = a.creditline;
+            if (!prev.width) prev.width = a.width;
+            if (!prev.height) prev.height = a.height;
+            if (!prev.size) prev.size = a.size;
+            if (!prev.duration) prev.duration = a.duration;
+            continue;
+        }
+        index.emplace(uri, out.size());
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+std::vector<person> clean_authors(const std::vector<person>& in) {
+    std::vector<person> out;
+    for (const auto& p : in) {
+        person c{collapse_text(p.name), collapse_text(p.email), collapse_text(p.uri)};
+        if (c.name.empty() && c.email.empty()) continue;
+        bool seen = false;
+        for (const auto& o : out) seen = seen || o == c;
+        if (!seen) out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string byline_of(const std::vector<person>& authors) {
+    std::string out;
+    for (const auto& p : authors) {
+        const std::string& name = p.name.empty() ? p.email : p.name;
+        if (name.empty()) continue;
+        if (!out.empty()) out += ", ";
+        out += name;
+    }
+    return out;
+}
+
+std::optional<time_point> date_or_warn(const std::string& text, const std::string& what,
+                                       std::vector<std::string>& warnings) {
+    if (text.empty()) return std::nullopt;
+    auto t = parse_date(text);
+    if (!t) warnings.push_back(what + ": unparseable date \"" + text + "\" dropped");
+    return t;
+}
+
+std::string label_of(const item& it, std::size_t index) {
+    if (!it.headline.empty()) {
+        std::string h = it.headline.substr(0, 60);
+        return "entry " + std::to_string(index + 1) + " (\"" + h + "\")";
+    }
+    return "entry " + std::to_string(index + 1);
+}
+
+}  // namespace
+
+std::string normalize_language(std::string_view tag) {
+    std::string out;
+    std::size_t subtag = 0;
+    std::size_t len = 0;
+    std::size_t start = 0;
+    auto finish_subtag = [&]() {
+        // Region (2 letters) upper case, script (4 letters) title case.
+        if (subtag > 0 && len == 2) {
+            out[start] = ascii_upper(out[start]);
+            out[start + 1] = ascii_upper(out[start + 1]);
+        } else if (subtag > 0 && len == 4) {
+            out[start] = ascii_upper(out[start]);
+        }
+    };
+    std::size_t b = 0;
+    std::size_t e = tag.size();
+    while (b < e && (tag[b] == ' ' || tag[b] == '\t' || tag[b] == '\n' || tag[b] == '\r')) ++b;
+    while (e > b && (tag[e - 1] == ' ' || tag[e - 1] == '\t' || tag[e - 1] == '\n' || tag[e - 1] == '\r')) --e;
+    for (std::size_t i = b; i < e; ++i) {
+        const char c = tag[i];
+        if (c == '-' || c == '_') {
+            if (len == 0) return {};
+            finish_subtag();
+            ++subtag;
+            len = 0;
+            out.push_back('-');
+            start = out.size();
+            continue;
+        }
+        const bool is_alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!is_alnum || len >= 8) return {};
+        out.push_back(ascii_lower(c));
+        ++len;
+    }
+    if (len == 0) return {};
+    finish_subtag();
+    return out;
+}
+
+std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
+                            std::vector<std::string>& warnings) {
+    feed_info& info = raw.info;
+    info.title = collapse_text(info.title);
+    if (!info.subtitle.empty()) info.subtitle = html_to_text(info.subtitle);
+    info.language = normalize_language(info.language);
+    info.updated = date_or_warn(raw.updated_text, "feed", warnings);
+    info.update_base = date_or_warn(raw.update_base_text, "feed sy:updateBase", warnings);
+    if (!info.link.empty()) info.link = absolute_link(raw.base, info.link);
+    if (!info.self.empty()) info.self = resolve_url(raw.base, info.self).value_or(info.self);
+    if (info.image && !info.image->url.empty()) {
+        info.image->url = resolve_url(raw.base, info.image->url).value_or(info.image->url);
+    }
+    info.authors = clean_authors(info.authors);
+
+    std::size_t count = raw.entries.size();
+    if (count > ctx.max_items) {
+        warnings.push_back("document has " + std::to_string(count) + " entries; kept the first " +
+                           std::to_string(ctx.max_items));
+        count = ctx.max_items;
+    }
+
+    const std::string fallback_language =
+        info.language.empty() ? normalize_language(ctx.fallback_language) : info.language;
+
+    std::vector<item> items;
+    items.reserve(count);
+    std::unordered_map<std::string, std::size_t> guid_count;
+    for (std::size_t i = 0; i < count; ++i) {
+        raw_entry& e = raw.entries[i];
+        e.guid = collapse_text(e.guid);
+        if (!e.guid.empty()) ++guid_count[e.guid];
+
+        item it;
+        it.guid = e.guid;
+        it.url = absolute_link(e.base, e.link);
+        it.headline = one_line(plain(e.title));
+        it.description_text = plain(e.summary);
+        if (!e.content.empty()) {
+            if (e.content.kind == text_kind::html) {
+                sanitize_options opts;
+                opts.base_url = e.content.base.empty() ? e.base : e.content.base;
+                it.body_html = sanitize_html(e.content.value, opts);
+                it.body_text = html_to_text(e.content.value);
+            } else {
+                it.body_text = collapse_text(e.content.value);
+            }
+        }
+        it.authors = clean_authors(e.authors);
+        it.byline = byline_of(it.authors);
+        const std::string label = label_of(it, i);
+        it.firstcreated = date_or_warn(e.published, label, warnings);
+        it.versioncreated = date_or_warn(e.updated, label, warnings);
+        if (!it.versioncreated) it.versioncreated = it.firstcreated;
+        if (!it.firstcreated) it.firstcreated = it.versioncreated;
+        it.language = normalize_language(e.language);
+        if (it.language.empty()) it.language = fallback_language;
+        for (const auto& s : e.subjects) {
+            subject c{collapse_text(s.name), collapse_text(s.scheme)};
+            if (c.name.empty()) continue;
+            bool seen = false;
+            for (const auto& o : it.subjects) seen = seen || o == c;
+            if (!seen) it.subjects.push_back(std::move(c));
+        }
+        it.copyrightnotice = collapse_text(e.rights);
+        it.associations = to_associations(e);
+        it.source.feed = ctx.feed_id;
+        it.source.feed_url = ctx.feed_url;
+        it.source.feed_title = info.title;
+        it.source.fetched_at = ctx.fetched_at;
+        it.fingerprint.content = content_fingerprint(
+            it.headline, it.body_text.empty() ? it.description_text : it.body_text);
+        it.revision = 1;
+        items.push_back(std::move(it));
+    }
+
+    // Identity (parse.hpp): guid when unique in the document, else link plus
+    // date, else headline plus date; collisions add the headline, then the
+    // position.
+    std::unordered_set<std::string> keys;
+    std::size_t degraded = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        item& it = items[i];
+        const std::string date = it.firstcreated ? format_rfc3339(*it.firstcreated) : "";
+        std::string key;
+        if (!it.guid.empty() && guid_count[it.guid] == 1) {
+            key = "guid:" + it.guid;
+        } else {
+            if (!it.guid.empty() || !raw.entries[i].guid.empty()) ++degraded;
+            if (!it.url.empty()) {
+                key = "link:" + it.url + "|" + date;
+            } else {
+                key = "title:" + it.headline + "|" + date;
+            }
+        }
+        if (keys.count(key) != 0) key += "|" + it.headline;
+        if (keys.count(key) != 0) key += "#" + std::to_string(i);
+        keys.insert(key);
+        it.uri = item_uri(ctx.feed_id, key);
+    }
+    if (degraded > 0) {
+        warnings.push_back(std::to_string(degraded) +
+                           " entries share their guid with another entry; identified by link and "
+                           "date instead");
+    }
+    return items;
+}
+
+}  // namespace feedwire::feeds::detail

@@ -1,0 +1,87 @@
+// XML helpers shared by the RSS and Atom parsers: namespace resolution on
+// top of pugixml (which is not namespace-aware), text extraction, XHTML
+// serialization, and the salvage pass that makes broken-but-common
+// documents parseable before pugixml sees them.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pugixml.hpp>
+
+namespace feedwire::feeds::detail {
+
+enum class ns {
+    none,     // no namespace
+    unknown,  // a namespace this parser does not read
+    atom10,
+    atom03,
+    rss090,
+    rss10,
+    rdf,
+    content,
+    dc,
+    dcterms,
+    media,
+    sy,
+    itunes,
+    xhtml,
+    feedburner,
+};
+
+struct qname {
+    ns space = ns::none;
+    std::string_view local;
+};
+
+// The namespace and local name of an element, resolving its prefix through
+// the xmlns declarations of it and its ancestors. A prefix that was never
+// declared falls back to its conventional namespace (dc, content, media,
+// atom, ...), since feeds that forget the declaration are common.
+qname name_of(pugi::xml_node element);
+
+std::string_view local_name(std::string_view qualified) noexcept;
+
+// The node's own xml:base resolved against `parent_base`.
+std::string base_of(pugi::xml_node element, const std::string& parent_base);
+
+// All character data of the element (text and CDATA children), concatenated.
+std::string text_of(pugi::xml_node element);
+
+// The element's text when it has only character data; otherwise its child
+// markup serialized as HTML (for RSS descriptions that carry unescaped
+// HTML, and Atom type="xhtml" content). Sets *is_markup accordingly.
+std::string text_or_markup(pugi::xml_node element, bool* is_markup);
+
+// Serializes the children of `element` as HTML, dropping namespace
+// prefixes and xmlns attributes.
+std::string inner_html(pugi::xml_node element);
+
+// The attribute value, or "" (pugixml's as_string default).
+std::string_view attr(pugi::xml_node element, const char* name);
+
+// Trimmed copy (ASCII whitespace).
+std::string trimmed(std::string_view s);
+
+struct salvage_report {
+    std::size_t junk_before_root = 0;  // bytes dropped before the document
+    std::size_t html_entities = 0;     // &nbsp; and friends rewritten
+    std::size_t bare_ampersands = 0;   // & escaped
+    std::size_t unknown_entities = 0;  // &foo; with no definition, escaped
+};
+
+// Rewrites `text` (UTF-8) into well-formed-enough XML for pugixml: drops
+// junk before the document, rewrites HTML entities XML does not define
+// into numeric references, escapes bare ampersands and references to
+// undefined entities (so no entity is ever expanded from a DTD). Leaves
+// CDATA sections, comments, processing instructions and the DOCTYPE as
+// they are. Returns `text` untouched (no copy) when nothing needs fixing.
+std::string_view salvage_xml(std::string_view text, std::string& storage, salvage_report& report);
+
+// Depth of the deepest element, walking iteratively (no recursion on
+// hostile documents).
+unsigned max_element_depth(pugi::xml_node root);
+
+}  // namespace feedwire::feeds::detail

@@ -1,0 +1,24 @@
+// The subcommands of the feedwire tool. Each returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace feedwire::cli {
+
+struct parse_command_options {
+    std::vector<std::string> files;  // "-" is standard input
+    std::string url;
+    std::string content_type;
+    std::string content_language;
+    std::string fetched_at;  // RFC 3339
+    std::string feed_id;
+    bool print_feed = false;  // the feed's record instead of its items
+};
+
+// Exit status: 0 when every input was read as a feed, 1 when an input is
+// not a feed or cannot be read (the others are still processed), 2 on a
+// usage error.
+int run_parse(const parse_command_options& options);
+
+}  // namespace feedwire::cli

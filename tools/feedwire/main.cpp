@@ -1,0 +1,40 @@
+// feedwire: the command-line tool. Parses arguments and dispatches to a
+// subcommand; everything else lives in the libraries.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"feedwire: news feed ingestion tools"};
+    app.require_subcommand(1);
+
+    feedwire::cli::parse_command_options parse;
+    CLI::App* parse_cmd =
+        app.add_subcommand("parse", "Print the normalized items of feed documents as JSON Lines");
+    parse_cmd->add_option("files", parse.files, "Feed documents to read (- for standard input)")
+        ->required();
+    parse_cmd->add_option("--url", parse.url,
+                          "URL the document was fetched from (resolves relative links)");
+    parse_cmd->add_option("--content-type", parse.content_type,
+                          "HTTP Content-Type the document came with (its charset counts)");
+    parse_cmd->add_option("--content-language", parse.content_language,
+                          "HTTP Content-Language the document came with");
+    parse_cmd->add_option("--fetched-at", parse.fetched_at, "Fetch time, RFC 3339");
+    parse_cmd->add_option("--feed-id", parse.feed_id,
+                          "Feed id used in item uris (default: the URL without scheme, or the "
+                          "file name)");
+    parse_cmd->add_flag("--feed", parse.print_feed,
+                        "Print the feed's own record (title, links, schedule hints) instead of "
+                        "its items");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    if (parse_cmd->parsed()) return feedwire::cli::run_parse(parse);
+    return 2;
+}
