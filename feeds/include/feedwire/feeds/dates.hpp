@@ -18,6 +18,9 @@ std::optional<std::chrono::sys_seconds> parse_date(std::string_view text);
 
 // Narrower entry points, used by parse_date and by tests.
 std::optional<std::chrono::sys_seconds> parse_rfc822_date(std::string_view text);
+// Also accepts the two-digit-year forms of ISO 8601:1988 ("031231",
+// "03335", "-0312") that parse_date refuses: in a feed, "22013" is far more
+// likely an id than 13 January 2022.
 std::optional<std::chrono::sys_seconds> parse_iso8601_date(std::string_view text);
 
 // RFC 3339 in UTC with second precision: "2019-11-22T09:14:00Z".

@@ -31,8 +31,10 @@ struct sanitize_options {
 // ...); script, style, iframe, object, embed, form and their content
 // removed; event handlers (on*), style attributes and javascript:/
 // vbscript:/data: URLs removed; every open element closed, stray end tags
-// dropped; text and attribute values re-escaped. Links get
-// rel="noopener noreferrer" when they open a new target.
+// dropped; text and attribute values re-escaped. target is dropped, so
+// links never open a new browsing context and need no rel="noopener".
+// Sectioning elements (article, section, header, ...) become <div>, and
+// audio/video always carry controls, never autoplay.
 std::string sanitize_html(std::string_view html, const sanitize_options& options = {});
 
 // True when the text looks like HTML markup (a tag or an entity) rather

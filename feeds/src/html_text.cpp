@@ -1,0 +1,674 @@
+// HTML to text and HTML sanitizing, both driven by html_tokenizer and one
+// table of element traits. Neither builds a tree: html_to_text only needs
+// to know where blocks start and end, and sanitize_html keeps a stack of the
+// elements it has written so that every one it opens is closed, which is
+// enough for well-formed output. Content that must vanish (script, svg, ...)
+// is skipped by counting nested elements of the same name until its end tag.
+//
+// Text conventions: whitespace runs (ASCII, U+00A0 and the other Unicode
+// spaces) become one space; zero-width spaces, word joiners and BOMs are
+// removed, as are control characters; a block boundary is a paragraph break
+// ("\n\n"), <br> a line break ("\n"), two <br> in a row a paragraph break;
+// table cells are separated by a space; inside <pre> newlines are line breaks.
+#include <feedwire/feeds/entities.hpp>
+#include <feedwire/feeds/html_text.hpp>
+#include <feedwire/feeds/html_tokenizer.hpp>
+#include <feedwire/feeds/url.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+#include <vector>
+
+namespace feedwire::feeds {
+namespace {
+
+enum trait : std::uint16_t {
+    block = 1U << 0,          // text: a paragraph break before and after
+    cell = 1U << 1,           // text: a space before and after
+    drops_text = 1U << 2,     // text: the content is not text
+    allowed = 1U << 3,        // sanitize: kept with the allowed attributes
+    drops_content = 1U << 4,  // sanitize: removed with its content
+    becomes_div = 1U << 5,    // sanitize: sectioning, kept as <div> so paragraphs stay apart
+    is_void = 1U << 6,        // no content and no end tag ("Void elements")
+    is_foreign = 1U << 7,     // svg and math honour "/>", other elements ignore it
+};
+
+struct element {
+    std::string_view name;
+    std::uint16_t traits;
+};
+
+constexpr std::uint16_t skipped = drops_text | drops_content;
+
+// Sorted by name for a binary search. Elements not listed are unknown:
+// their tags are dropped and their text kept.
+constexpr element elements[] = {
+    {"a", allowed},
+    {"abbr", allowed},
+    {"acronym", allowed},
+    {"address", allowed | block},
+    {"applet", skipped},
+    {"area", is_void},
+    {"article", block | becomes_div},
+    {"aside", block | becomes_div},
+    {"audio", allowed},
+    {"b", allowed},
+    {"base", skipped | is_void},
+    {"basefont", is_void},
+    {"bdi", allowed},
+    {"bdo", allowed},
+    {"bgsound", is_void},
+    {"big", allowed},
+    {"blockquote", allowed | block},
+    {"body", block},
+    {"br", allowed | is_void},
+    {"button", drops_content},
+    {"canvas", 0},
+    {"caption", allowed | block},
+    {"center", allowed | block},
+    {"cite", allowed},
+    {"code", allowed},
+    {"col", allowed | is_void},
+    {"colgroup", allowed},
+    {"dd", allowed | block},
+    {"del", allowed},
+    {"details", block | becomes_div},
+    {"dfn", allowed},
+    {"dialog", block | becomes_div},
+    {"dir", block},
+    {"div", allowed | block},
+    {"dl", allowed | block},
+    {"dt", allowed | block},
+    {"em", allowed},
+    {"embed", skipped | is_void},
+    {"fieldset", block | becomes_div},
+    {"figcaption", allowed | block},
+    {"figure", allowed | block},
+    {"font", 0},
+    {"footer", block | becomes_div},
+    {"form", block | drops_content},
+    {"frame", skipped | is_void},
+    {"frameset", skipped},
+    {"h1", allowed | block},
+    {"h2", allowed | block},
+    {"h3", allowed | block},
+    {"h4", allowed | block},
+    {"h5", allowed | block},
+    {"h6", allowed | block},
+    {"head", skipped},
+    {"header", block | becomes_div},
+    {"hgroup", block | becomes_div},
+    {"hr", allowed | block | is_void},
+    {"html", block},
+    {"i", allowed},
+    {"iframe", skipped},
+    {"img", allowed | is_void},
+    {"input", drops_content | is_void},
+    {"ins", allowed},
+    {"kbd", allowed},
+    {"keygen", is_void},
+    {"label", 0},
+    {"legend", block | becomes_div},
+    {"li", allowed | block},
+    {"link", skipped | is_void},
+    {"main", block | becomes_div},
+    {"mark", allowed},
+    {"math", skipped | is_foreign},
+    {"menu", block},
+    {"meta", skipped | is_void},
+    {"nav", block | becomes_div},
+    {"noembed", skipped},
+    {"noframes", skipped},
+    {"noscript", skipped},
+    {"object", skipped},
+    {"ol", allowed | block},
+    {"p", allowed | block},
+    {"param", skipped | is_void},
+    {"picture", allowed},
+    {"plaintext", block},
+    {"pre", allowed | block},
+    {"q", allowed},
+    {"rp", allowed},
+    {"rt", allowed},
+    {"ruby", allowed},
+    {"s", allowed},
+    {"samp", allowed},
+    {"script", skipped},
+    {"section", block | becomes_div},
+    {"select", skipped},
+    {"small", allowed},
+    {"source", allowed | is_void},
+    {"span", allowed},
+    {"strike", allowed},
+    {"strong", allowed},
+    {"style", skipped},
+    {"sub", allowed},
+    {"summary", block | becomes_div},
+    {"sup", allowed},
+    {"svg", skipped | is_foreign},
+    {"table", allowed | block},
+    {"tbody", allowed},
+    {"td", allowed | cell},
+    {"template", skipped},
+    {"textarea", skipped},
+    {"tfoot", allowed},
+    {"th", allowed | cell},
+    {"thead", allowed},
+    {"time", allowed},
+    {"title", skipped},
+    {"tr", allowed | block},
+    {"track", allowed | is_void},
+    {"tt", allowed},
+    {"u", allowed},
+    {"ul", allowed | block},
+    {"var", allowed},
+    {"video", allowed},
+    {"wbr", is_void},
+};
+
+constexpr bool is_sorted_by_name() {
+    for (std::size_t i = 1; i < std::size(elements); ++i) {
+        if (!(elements[i - 1].name < elements[i].name)) return false;
+    }
+    return true;
+}
+static_assert(is_sorted_by_name(), "find_element() binary-searches the table");
+
+const element* find_element(std::string_view name) noexcept {
+    const auto* it =
+        std::lower_bound(std::begin(elements), std::end(elements), name,
+                         [](const element& e, std::string_view key) { return e.name < key; });
+    if (it == std::end(elements) || it->name != name) return nullptr;
+    return it;
+}
+
+bool has(const element* e, std::uint16_t t) noexcept {
+    return e != nullptr && (e->traits & t) != 0;
+}
+
+// Skips the content of one element: nested elements of the same name are
+// counted so that <svg><svg></svg>x</svg> ends at the right end tag. An
+// unclosed element runs to the end of the input.
+class content_skipper {
+public:
+    bool is_active() const noexcept { return depth_ > 0; }
+
+    // Starts skipping when `e` hides its content; void elements and "<svg/>"
+    // have none.
+    bool begins(const element* e, const html_token& t) noexcept {
+        if (e == nullptr || has(e, is_void) || (has(e, is_foreign) && t.is_self_closing)) {
+            return false;
+        }
+        name_ = e->name;
+        is_foreign_ = has(e, is_foreign);
+        depth_ = 1;
+        return true;
+    }
+
+    // Feeds a tag while active; returns true when `t` ended the skip and
+    // should be processed as usual (only <body>, which implies </head>).
+    bool ends_with(const html_token& t) noexcept {
+        if (t.kind == html_token_kind::start_tag) {
+            if (t.name == name_ && !(t.is_self_closing && is_foreign_)) {
+                ++depth_;
+            }
+            // "in head" insertion mode: <body> closes an unclosed <head>.
+            if (name_ == "head" && t.name == "body") {
+                depth_ = 0;
+                return true;
+            }
+        } else if (t.kind == html_token_kind::end_tag && t.name == name_) {
+            --depth_;
+        }
+        return false;
+    }
+
+private:
+    std::string_view name_;
+    bool is_foreign_ = false;
+    std::size_t depth_ = 0;
+};
+
+// Collapses whitespace as text arrives: visible characters are appended
+// at once, whitespace and breaks are only remembered, so nothing has to be
+// trimmed afterwards.
+class text_builder {
+public:
+    explicit text_builder(std::size_t size_hint) { out_.reserve(size_hint); }
+
+    void space() noexcept { has_space_ = true; }
+    void line_break() noexcept {
+        if (!out_.empty()) breaks_ = std::min<std::size_t>(breaks_ + 1, 2);
+    }
+    void paragraph_break() noexcept {
+        if (!out_.empty()) breaks_ = 2;
+    }
+
+    void add(std::string_view text, bool keeps_newlines);
+
+    std::string take() { return std::move(out_); }
+
+private:
+    enum class kind : std::uint8_t { visible, space, newline, dropped };
+    struct unit {
+        kind what;
+        std::size_t size;
+    };
+    static unit classify(std::string_view text, std::size_t i) noexcept;
+    void put(std::string_view visible);
+
+    std::string out_;
+    bool has_space_ = false;
+    std::size_t breaks_ = 0;
+};
+
+text_builder::unit text_builder::classify(std::string_view text, std::size_t i) noexcept {
+    const auto b = [&](std::size_t k) {
+        return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0U;
+    };
+    const unsigned c = b(0);
+    if (c < 0x80) {
+        if (c > 0x20 && c < 0x7F) return {kind::visible, 1};
+        if (c == ' ' || c == '\t' || c == '\f' || c == '\v') return {kind::space, 1};
+        if (c == '\n') return {kind::newline, 1};
+        // CR LF is one newline; a lone CR is one too.
+        if (c == '\r') return {b(1) == '\n' ? kind::dropped : kind::newline, 1};
+        return {kind::dropped, 1};  // C0 controls and DEL
+    }
+    if (c == 0xC2) {
+        if (b(1) == 0xA0 || b(1) == 0x85) return {kind::space, 2};    // NBSP, NEL
+        if (b(1) >= 0x80 && b(1) <= 0x9F) return {kind::dropped, 2};  // C1 controls
+    } else if (c == 0xE1 && b(1) == 0x9A && b(2) == 0x80) {
+        return {kind::space, 3};  // U+1680 OGHAM SPACE MARK
+    } else if (c == 0xE2 && b(1) == 0x80) {
+        const unsigned d = b(2);
+        if ((d >= 0x80 && d <= 0x8A) || d == 0xA8 || d == 0xA9 || d == 0xAF) {
+            return {kind::space, 3};  // U+2000-U+200A, LINE and PARAGRAPH SEPARATOR, U+202F
+        }
+        if (d == 0x8B) return {kind::dropped, 3};  // U+200B ZERO WIDTH SPACE
+    } else if (c == 0xE2 && b(1) == 0x81) {
+        if (b(2) == 0x9F) return {kind::space, 3};    // U+205F MEDIUM MATHEMATICAL SPACE
+        if (b(2) == 0xA0) return {kind::dropped, 3};  // U+2060 WORD JOINER
+    } else if (c == 0xE3 && b(1) == 0x80 && b(2) == 0x80) {
+        return {kind::space, 3};  // U+3000 IDEOGRAPHIC SPACE
+    } else if (c == 0xEF && b(1) == 0xBB && b(2) == 0xBF) {
+        return {kind::dropped, 3};  // U+FEFF BOM
+    }
+    // Any other byte passes through as it is, invalid UTF-8 included: the
+    // charset layer has already decided what the bytes are.
+    return {kind::visible, 1};
+}
+
+void text_builder::put(std::string_view visible) {
+    if (breaks_ > 0) {
+        out_.append(breaks_, '\n');
+    } else if (has_space_ && !out_.empty()) {
+        out_ += ' ';
+    }
+    breaks_ = 0;
+    has_space_ = false;
+    out_ += visible;
+}
+
+void text_builder::add(std::string_view text, bool keeps_newlines) {
+    std::size_t run = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte > 0x20 && byte < 0x7F) {
+            ++i;
+            continue;
+        }
+        const unit u = classify(text, i);
+        if (u.what == kind::visible) {
+            i += u.size;
+            continue;
+        }
+        if (i > run) put(text.substr(run, i - run));
+        if (u.what == kind::space) {
+            space();
+        } else if (u.what == kind::newline) {
+            if (keeps_newlines) {
+                line_break();
+            } else {
+                space();
+            }
+        }
+        i = std::min(i + u.size, text.size());
+        run = i;
+    }
+    if (i > run) put(text.substr(run, i - run));
+}
+
+void append_escaped(std::string& out, std::string_view text, bool is_attribute_value) {
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        std::string_view replacement;
+        if (c == '&') {
+            replacement = "&amp;";
+        } else if (c == '<') {
+            replacement = "&lt;";
+        } else if (c == '>') {
+            replacement = "&gt;";
+        } else if (c == '"' && is_attribute_value) {
+            replacement = "&quot;";
+        } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            replacement = "";  // NUL and other C0 controls have no place in HTML text
+        } else {
+            continue;
+        }
+        out.append(text.substr(copied, i - copied));
+        out += replacement;
+        copied = i + 1;
+    }
+    out.append(text.substr(copied));
+}
+
+enum class attribute_rule : std::uint8_t { drop, text, url, number, integer, boolean };
+
+bool is_one_of(std::string_view s, std::initializer_list<std::string_view> options) noexcept {
+    return std::find(options.begin(), options.end(), s) != options.end();
+}
+
+attribute_rule rule_for(std::string_view el, std::string_view attr) noexcept {
+    using r = attribute_rule;
+    if (is_one_of(attr, {"lang", "dir", "title"})) return r::text;
+    if (el == "a") {
+        if (attr == "href") return r::url;
+        if (attr == "hreflang") return r::text;
+    } else if (el == "img") {
+        if (attr == "src") return r::url;
+        if (attr == "alt") return r::text;
+        if (attr == "width" || attr == "height") return r::number;
+    } else if (el == "td" || el == "th") {
+        if (attr == "colspan" || attr == "rowspan") return r::number;
+        if (is_one_of(attr, {"headers", "scope", "align"})) return r::text;
+    } else if (el == "col" || el == "colgroup") {
+        if (attr == "span") return r::number;
+    } else if (el == "ol") {
+        if (attr == "start") return r::integer;
+        if (attr == "reversed") return r::boolean;
+        if (attr == "type") return r::text;
+    } else if (el == "li") {
+        if (attr == "value") return r::integer;
+    } else if (el == "audio" || el == "video") {
+        if (attr == "src" || (attr == "poster" && el == "video")) return r::url;
+        if (is_one_of(attr, {"controls", "loop", "muted"})) return r::boolean;
+        if (attr == "preload") return r::text;
+        if ((attr == "width" || attr == "height") && el == "video") return r::number;
+    } else if (el == "source") {
+        if (attr == "src") return r::url;
+        if (attr == "type" || attr == "media") return r::text;
+    } else if (el == "track") {
+        if (attr == "src") return r::url;
+        if (is_one_of(attr, {"kind", "srclang", "label"})) return r::text;
+        if (attr == "default") return r::boolean;
+    } else if (el == "time") {
+        if (attr == "datetime") return r::text;
+    }
+    if (is_one_of(el, {"blockquote", "q", "del", "ins"}) && attr == "cite") return r::url;
+    if ((el == "del" || el == "ins") && attr == "datetime") return r::text;
+    return r::drop;
+}
+
+std::string_view trim_ascii(std::string_view s) noexcept {
+    const auto is_ws = [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    };
+    while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// Digits only (an optional '-' for integers), at most 9 of them: width
+// and height in "px" or "%" are presentation, and the attribute is dropped.
+bool is_plain_number(std::string_view s, bool allows_sign) noexcept {
+    if (allows_sign && !s.empty() && s.front() == '-') s.remove_prefix(1);
+    return !s.empty() && s.size() <= 9 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void append_attribute(std::string& out, std::string_view name, std::string_view value) {
+    out += ' ';
+    out += name;
+    out += "=\"";
+    append_escaped(out, value, true);
+    out += '"';
+}
+
+// Writes the start tag with its allowed attributes; false (and nothing
+// written) for an <img> left without a safe src.
+bool write_start_tag(std::string& out, std::string_view name, const html_token& t,
+                     const sanitize_options& options) {
+    const std::size_t mark = out.size();
+    out += '<';
+    out += name;
+    bool has_src = false;
+    bool has_controls = false;
+    for (const html_attribute& a : t.attributes) {
+        switch (rule_for(name, a.name)) {
+            case attribute_rule::drop:
+                break;
+            case attribute_rule::text:
+                append_attribute(out, a.name, a.value);
+                break;
+            case attribute_rule::url: {
+                if (!is_safe_link_url(a.value)) break;
+                std::optional<std::string> resolved;
+                if (!options.base_url.empty()) resolved = resolve_url(options.base_url, a.value);
+                // The base comes from the feed (xml:base) too: "javascript:x//"
+                // as a base must not turn a harmless relative link into script.
+                if (resolved && !is_safe_link_url(*resolved)) break;
+                append_attribute(out, a.name, resolved ? std::string_view(*resolved) : a.value);
+                has_src = has_src || a.name == "src";
+                break;
+            }
+            case attribute_rule::number:
+            case attribute_rule::integer: {
+                const std::string_view v = trim_ascii(a.value);
+                if (is_plain_number(v, rule_for(name, a.name) == attribute_rule::integer)) {
+                    append_attribute(out, a.name, v);
+                }
+                break;
+            }
+            case attribute_rule::boolean:
+                out += ' ';
+                out += a.name;
+                has_controls = has_controls || a.name == "controls";
+                break;
+        }
+    }
+    if (name == "img" && !has_src) {
+        out.resize(mark);
+        return false;
+    }
+    // Media is played only by the reader: controls always, autoplay never.
+    if ((name == "audio" || name == "video") && !has_controls) out += " controls";
+    out += '>';
+    return true;
+}
+
+// Open elements deeper than this are dropped (their text kept): each end
+// tag searches the stack, and a document of 100,000 nested <div>s must not
+// cost quadratic time.
+constexpr std::size_t max_open_elements = 256;
+
+void close_elements(std::string& out, std::vector<std::string_view>& open, std::size_t keep) {
+    while (open.size() > keep) {
+        out += "</";
+        out += open.back();
+        out += '>';
+        open.pop_back();
+    }
+}
+
+// The known elements worth a lookup in looks_like_html are at most this long
+// ("blockquote", "figcaption").
+constexpr std::size_t max_element_name = 10;
+
+bool is_element_name_at(std::string_view text, std::size_t i) noexcept {
+    std::array<char, max_element_name> name{};
+    std::size_t n = 0;
+    while (i < text.size() && n < name.size() &&
+           ((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z') ||
+            (text[i] >= '1' && text[i] <= '6'))) {
+        const char c = text[i++];
+        name[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (n == 0 || i >= text.size()) return false;
+    const char next = text[i];
+    const bool ends_name = next == '>' || next == '/' || next == ' ' || next == '\t' ||
+                           next == '\n' || next == '\r' || next == '\f';
+    return ends_name && find_element(std::string_view(name.data(), n)) != nullptr;
+}
+
+bool is_entity_at(std::string_view text, std::size_t amp) noexcept {
+    std::size_t i = amp + 1;
+    if (i < text.size() && text[i] == '#') {
+        ++i;
+        const bool is_hex = i < text.size() && (text[i] == 'x' || text[i] == 'X');
+        if (is_hex) ++i;
+        const std::size_t digits = i;
+        while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') ||
+                                   (is_hex && ((text[i] >= 'a' && text[i] <= 'f') ||
+                                               (text[i] >= 'A' && text[i] <= 'F'))))) {
+            ++i;
+        }
+        return i > digits && i < text.size() && text[i] == ';';
+    }
+    const std::size_t begin = i;
+    while (i < text.size() && i - begin <= 32 &&
+           ((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'z') ||
+            (text[i] >= 'A' && text[i] <= 'Z'))) {
+        ++i;
+    }
+    return i > begin && i < text.size() && text[i] == ';' &&
+           html_entity_utf8(text.substr(begin, i - begin)).has_value();
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view html) {
+    html_tokenizer tokenizer(html);
+    text_builder text(html.size());
+    content_skipper skipper;
+    std::size_t pre_depth = 0;
+    for (;;) {
+        const html_token& t = tokenizer.next_token();
+        if (t.kind == html_token_kind::end_of_input) break;
+        if (skipper.is_active() && !skipper.ends_with(t)) continue;
+        switch (t.kind) {
+            case html_token_kind::text:
+                text.add(t.data, pre_depth > 0);
+                break;
+            case html_token_kind::start_tag: {
+                const element* e = find_element(t.name);
+                if (has(e, drops_text) && skipper.begins(e, t)) break;
+                if (t.name == "br") {
+                    text.line_break();
+                } else if (has(e, block)) {
+                    text.paragraph_break();
+                    if (t.name == "pre") ++pre_depth;
+                } else if (has(e, cell)) {
+                    text.space();
+                }
+                break;
+            }
+            case html_token_kind::end_tag: {
+                const element* e = find_element(t.name);
+                if (t.name == "br") {
+                    text.line_break();  // "in body": </br> is read as <br>
+                } else if (has(e, block)) {
+                    text.paragraph_break();
+                    if (t.name == "pre" && pre_depth > 0) --pre_depth;
+                } else if (has(e, cell)) {
+                    text.space();
+                }
+                break;
+            }
+            case html_token_kind::comment:
+            case html_token_kind::end_of_input:
+                break;
+        }
+    }
+    return text.take();
+}
+
+std::string collapse_text(std::string_view text) {
+    text_builder out(text.size());
+    out.add(text, true);
+    return out.take();
+}
+
+std::string sanitize_html(std::string_view html, const sanitize_options& options) {
+    std::string out;
+    out.reserve(html.size());
+    std::vector<std::string_view> open;  // names from the element table, never token views
+    html_tokenizer tokenizer(html);
+    content_skipper skipper;
+    for (;;) {
+        const html_token& t = tokenizer.next_token();
+        if (t.kind == html_token_kind::end_of_input) break;
+        if (skipper.is_active() && !skipper.ends_with(t)) continue;
+        if (t.kind == html_token_kind::text) {
+            append_escaped(out, t.data, false);
+            continue;
+        }
+        if (t.kind != html_token_kind::start_tag && t.kind != html_token_kind::end_tag) continue;
+
+        const element* e = find_element(t.name);
+        if (e == nullptr) continue;
+        if (has(e, drops_content)) {
+            if (t.kind == html_token_kind::start_tag) skipper.begins(e, t);
+            continue;
+        }
+        if (!has(e, allowed | becomes_div)) continue;
+        const std::string_view name = has(e, becomes_div) ? std::string_view("div") : e->name;
+
+        if (t.kind == html_token_kind::end_tag) {
+            if (name == "br") {
+                out += "<br>";  // "in body": </br> is read as <br>
+                continue;
+            }
+            const auto it = std::find(open.rbegin(), open.rend(), name);
+            if (it != open.rend()) {
+                close_elements(out, open, static_cast<std::size_t>(open.rend() - it) - 1);
+            }
+            continue;
+        }
+
+        const bool is_void_element = has(e, is_void);
+        if (name == "a") {
+            // "in body", start tag "a": an open <a> is closed first; links
+            // never nest.
+            const auto it = std::find(open.rbegin(), open.rend(), name);
+            if (it != open.rend()) {
+                close_elements(out, open, static_cast<std::size_t>(open.rend() - it) - 1);
+            }
+        }
+        if (!is_void_element && open.size() >= max_open_elements) continue;
+        if (write_start_tag(out, name, t, options) && !is_void_element) open.push_back(name);
+    }
+    close_elements(out, open, 0);
+    return out;
+}
+
+bool looks_like_html(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '&') {
+            if (is_entity_at(text, i)) return true;
+        } else if (text[i] == '<' && i + 1 < text.size()) {
+            const char next = text[i + 1];
+            if (next == '!' && text.substr(i, 4) == "<!--") return true;
+            if (is_element_name_at(text, next == '/' ? i + 2 : i + 1)) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace feedwire::feeds

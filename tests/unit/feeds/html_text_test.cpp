@@ -1,0 +1,446 @@
+// HTML to text (paragraphs, whitespace, dropped content), plain-text
+// collapsing, the HTML sniffing heuristic, and the sanitizer: balance,
+// allow-lists, URL handling and the classic XSS vectors, each of which must
+// come out harmless and, where practical, exactly as expected.
+#include "feedwire/feeds/html_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace feedwire::feeds {
+namespace {
+
+std::string sanitize(std::string_view html) { return sanitize_html(html); }
+
+// The sanitized output carries none of the words that make markup active.
+void expect_inert(const std::string& out) {
+    for (const char* needle :
+         {"<script", "<style", "<iframe", "<svg", "<math", "<object", "<embed", "<meta", "<link",
+          "<form", "<base", "javascript:", "vbscript:", "data:", " on", " style=", "xlink"}) {
+        EXPECT_EQ(out.find(needle), std::string::npos) << needle << " in " << out;
+    }
+}
+
+// html_to_text
+
+TEST(HtmlToText, StripsTagsAndDecodesEntities) {
+    EXPECT_EQ(html_to_text("<b>Tom</b> &amp; <i>Jerry</i> &mdash; &#8220;hi&#8221;"),
+              "Tom & Jerry \u2014 \u201chi\u201d");
+}
+
+TEST(HtmlToText, NoLeadingOrTrailingWhitespaceOrBreaks) {
+    EXPECT_EQ(html_to_text(""), "");
+    EXPECT_EQ(html_to_text("  <p> \n </p>&nbsp;<br>"), "");
+    EXPECT_EQ(html_to_text("<br><p>x</p><br><hr>"), "x");
+}
+
+TEST(HtmlToText, BlockElementsBecomeParagraphs) {
+    EXPECT_EQ(html_to_text("<p>One</p><p>Two</p>text<h2>Three</h2>"),
+              "One\n\nTwo\n\ntext\n\nThree");
+}
+
+TEST(HtmlToText, NestedBlocksGiveExactlyOneBlankLine) {
+    EXPECT_EQ(html_to_text("<div><div><p>a</p></div></div>\n\n<blockquote><p>b</p></blockquote>"),
+              "a\n\nb");
+}
+
+TEST(HtmlToText, ListItemsAreParagraphs) {
+    EXPECT_EQ(html_to_text("Intro<ul><li>one</li><li>two<li>three</ul>end"),
+              "Intro\n\none\n\ntwo\n\nthree\n\nend");
+}
+
+TEST(HtmlToText, BrIsALineBreakAndTwoAreAParagraph) {
+    EXPECT_EQ(html_to_text("a<br>b<br/><br />c<br><br><br>d</br>e"), "a\nb\n\nc\n\nd\ne");
+}
+
+TEST(HtmlToText, WhitespaceCollapsesAndLinesAreTrimmed) {
+    EXPECT_EQ(html_to_text("  a \t\n  b   <p>  c  </p>  d  "), "a b\n\nc\n\nd");
+}
+
+TEST(HtmlToText, NonBreakingAndUnicodeSpacesCollapse) {
+    EXPECT_EQ(html_to_text("a&nbsp;&nbsp; b\u00a0c\u2009d\u3000e"), "a b c d e");
+}
+
+TEST(HtmlToText, ZeroWidthAndControlCharactersAreRemoved) {
+    EXPECT_EQ(html_to_text("\ufeffzero\u200bwidth&#x200B;"), "zerowidth");
+    EXPECT_EQ(html_to_text(std::string("a\x01\x7f\0b\xc2\x85"
+                                       "c",
+                                       8)),
+              "ab c");
+}
+
+TEST(HtmlToText, InlineElementsDoNotSplitWords) {
+    EXPECT_EQ(html_to_text("un<b>believ</b><a href=x>able</a>"), "unbelievable");
+}
+
+TEST(HtmlToText, DropsNonContentElementsWithTheirText) {
+    EXPECT_EQ(html_to_text("a<script>var x = '<p>';</script>b<style>p{}</style>c"
+                           "<template><p>t</p></template>d<noscript>n</noscript>e"
+                           "<iframe>i</iframe>f<object><p>o</p></object>g<title>T</title>h"),
+              "abcdefgh");
+}
+
+TEST(HtmlToText, DroppedElementsNestAndMayRunToTheEnd) {
+    EXPECT_EQ(html_to_text("a<svg><svg><text>x</text></svg><text>y</text></svg>b"
+                           "<math><mi>z</mi></math>c"),
+              "abc");
+    EXPECT_EQ(html_to_text("a<svg/>b"), "ab");
+    EXPECT_EQ(html_to_text("<p>kept</p><object><p>lost"), "kept");
+}
+
+TEST(HtmlToText, HeadEndsAtBody) {
+    EXPECT_EQ(html_to_text("<html><head><title>T</title><meta charset=utf-8><body><p>Body"),
+              "Body");
+}
+
+TEST(HtmlToText, ImageAltIsNotText) {
+    EXPECT_EQ(html_to_text("a <img src=x.png alt=\"A photo\"> b"), "a b");
+}
+
+TEST(HtmlToText, TableCellsAreSeparatedAndRowsAreParagraphs) {
+    EXPECT_EQ(html_to_text("<table><tr><th>Team</th><th>Pts</th></tr>"
+                           "<tr><td>A</td><td>3</td></tr></table>"),
+              "Team Pts\n\nA 3");
+}
+
+TEST(HtmlToText, PreKeepsLineBreaks) {
+    EXPECT_EQ(html_to_text("<pre>line 1\n  line 2\n\n\n\nline 3</pre>after"),
+              "line 1\nline 2\n\nline 3\n\nafter");
+}
+
+TEST(HtmlToText, CommentsAndTruncatedMarkupLeaveNoDebris) {
+    EXPECT_EQ(html_to_text("a<!-- hidden -->b<!-- unclosed"), "ab");
+    EXPECT_EQ(html_to_text("Breaking news <a href='"), "Breaking news");
+    EXPECT_EQ(html_to_text("5 < 6 &"), "5 < 6 &");
+}
+
+// collapse_text
+
+TEST(CollapseText, CollapsesSpacesAndTrimsLines) {
+    EXPECT_EQ(collapse_text("  Hello \t  world  \n   again  "), "Hello world\nagain");
+}
+
+TEST(CollapseText, BlankLinesBecomeOneParagraphBreak) {
+    EXPECT_EQ(collapse_text("one\r\n\r\n\r\n\r\ntwo\n \n\tthree\rfour"),
+              "one\n\ntwo\n\nthree\nfour");
+}
+
+TEST(CollapseText, LeavesEntitiesAndMarkupAsWritten) {
+    EXPECT_EQ(collapse_text("a &amp; <b>"), "a &amp; <b>");
+}
+
+TEST(CollapseText, RemovesControlsAndZeroWidthCharacters) {
+    EXPECT_EQ(collapse_text("\ufeffa\x02\u200b\u00a0b\xc2\x85"
+                            "c"),
+              "a b c");
+}
+
+// looks_like_html
+
+TEST(LooksLikeHtml, TagsCommentsAndReferencesAreHtml) {
+    EXPECT_TRUE(looks_like_html("<p>Hello</p>"));
+    EXPECT_TRUE(looks_like_html("Hello<br/>world"));
+    EXPECT_TRUE(looks_like_html("say <B class=x>hi"));
+    EXPECT_TRUE(looks_like_html("end</em>"));
+    EXPECT_TRUE(looks_like_html("x <!-- c -->"));
+    EXPECT_TRUE(looks_like_html("Fish &amp; chips"));
+    EXPECT_TRUE(looks_like_html("caf&#233;"));
+    EXPECT_TRUE(looks_like_html("caf&#xE9;"));
+}
+
+TEST(LooksLikeHtml, PlainTextIsNot) {
+    EXPECT_FALSE(looks_like_html(""));
+    EXPECT_FALSE(looks_like_html("AT&T and Q&A"));
+    EXPECT_FALSE(looks_like_html("x < y > z"));
+    EXPECT_FALSE(looks_like_html("I <3 NY"));
+    EXPECT_FALSE(looks_like_html("List<T> generics"));
+    EXPECT_FALSE(looks_like_html("&bogus; &#; &copy"));
+    EXPECT_FALSE(looks_like_html("trailing <"));
+}
+
+// sanitize_html: structure
+
+TEST(SanitizeHtml, KeepsAllowedMarkup) {
+    const std::string html =
+        "<h2>Title</h2><p>Some <b>bold</b>, <em>em</em> and <a href=\"https://e.com/x\" "
+        "title=\"T\">link</a>.</p><ul><li>one</li></ul><blockquote cite=\"https://e.com/\">"
+        "q</blockquote><figure><img src=\"https://e.com/a.jpg\" alt=\"A\" width=\"640\" "
+        "height=\"480\"><figcaption>cap</figcaption></figure>";
+    EXPECT_EQ(sanitize(html), html);
+}
+
+TEST(SanitizeHtml, ReEscapesTextAndAttributes) {
+    EXPECT_EQ(sanitize("<p title='say \"hi\" & <bye>'>1 &lt; 2 &amp;&amp; 3 > 2</p>"),
+              "<p title=\"say &quot;hi&quot; &amp; &lt;bye&gt;\">1 &lt; 2 &amp;&amp; 3 &gt; 2</p>");
+}
+
+TEST(SanitizeHtml, UnknownElementsAreDroppedButTheirTextKept) {
+    EXPECT_EQ(sanitize("<font color=red>red</font> <blink>x</blink> <custom-el>y</custom-el>"),
+              "red x y");
+}
+
+TEST(SanitizeHtml, SectioningElementsBecomeDivs) {
+    EXPECT_EQ(sanitize("<article><header>h</header><section>s</section></article>"),
+              "<div><div>h</div><div>s</div></div>");
+}
+
+TEST(SanitizeHtml, ClosesEveryOpenElement) {
+    EXPECT_EQ(sanitize("<div><p><b><i>text"), "<div><p><b><i>text</i></b></p></div>");
+}
+
+TEST(SanitizeHtml, DropsStrayEndTagsAndClosesMisnestedOnes) {
+    EXPECT_EQ(sanitize("</b>x</i></div><p>y</p></p>"), "x<p>y</p>");
+    EXPECT_EQ(sanitize("<b><i>x</b>y</i>"), "<b><i>x</i></b>y");
+}
+
+TEST(SanitizeHtml, VoidElementsAreNeverClosed) {
+    EXPECT_EQ(sanitize("a<br>b<br/>c</br>d<hr></hr><img src=a.png></img>"),
+              "a<br>b<br>c<br>d<hr><img src=\"a.png\">");
+}
+
+TEST(SanitizeHtml, LinksDoNotNest) {
+    EXPECT_EQ(sanitize("<a href=\"/1\">one <b><a href=\"/2\">two</a></b></a>"),
+              "<a href=\"/1\">one <b></b></a><a href=\"/2\">two</a>");
+}
+
+TEST(SanitizeHtml, RemovesCommentsDoctypeAndProcessingInstructions) {
+    EXPECT_EQ(sanitize("<!DOCTYPE html><?xml version=\"1.0\"?><!-- c --><p>x</p>"), "<p>x</p>");
+}
+
+TEST(SanitizeHtml, RemovesDisallowedAttributes) {
+    EXPECT_EQ(sanitize("<p class=c id=i style=\"color:red\" lang=en dir=rtl data-x=1>x</p>"
+                       "<a href=\"/a\" target=_blank rel=opener>y</a>"),
+              "<p lang=\"en\" dir=\"rtl\">x</p><a href=\"/a\">y</a>");
+}
+
+TEST(SanitizeHtml, NumericAndListAttributes) {
+    EXPECT_EQ(sanitize("<img src=a.png width=\" 100 \" height=50px srcset=\"b.png 2x\">"
+                       "<td colspan=2 rowspan=x>"),
+              "<img src=\"a.png\" width=\"100\"><td colspan=\"2\"></td>");
+    EXPECT_EQ(sanitize("<ol start=-3 reversed type=i><li value=7>x</ol>"
+                       "<table><tr><th scope=col align=left>h</th></tr></table>"),
+              "<ol start=\"-3\" reversed type=\"i\"><li value=\"7\">x</li></ol>"
+              "<table><tr><th scope=\"col\" align=\"left\">h</th></tr></table>");
+}
+
+TEST(SanitizeHtml, ImageWithoutUsableSourceIsDropped) {
+    EXPECT_EQ(sanitize("a<img alt=x>b<img src=\"javascript:alert(1)\">c"), "abc");
+}
+
+TEST(SanitizeHtml, MediaAlwaysGetsControlsAndNeverAutoplays) {
+    EXPECT_EQ(sanitize("<video src=v.mp4 autoplay muted poster=p.jpg width=320>"
+                       "<source src=v.webm type=video/webm><track src=s.vtt kind=captions default>"
+                       "</video><audio controls src=a.mp3></audio>"),
+              "<video src=\"v.mp4\" muted poster=\"p.jpg\" width=\"320\" controls>"
+              "<source src=\"v.webm\" type=\"video/webm\"><track src=\"s.vtt\" kind=\"captions\" "
+              "default></video><audio controls src=\"a.mp3\"></audio>");
+}
+
+TEST(SanitizeHtml, ResolvesRelativeUrlsAgainstBase) {
+    sanitize_options options;
+    options.base_url = "https://news.example.com/world/story.html";
+    EXPECT_EQ(sanitize_html("<a href=\"../sport/\">s</a><img src=\"img/p.jpg\">"
+                            "<a href=\"https://other.example.org/x\">o</a>",
+                            options),
+              "<a href=\"https://news.example.com/sport/\">s</a>"
+              "<img src=\"https://news.example.com/world/img/p.jpg\">"
+              "<a href=\"https://other.example.org/x\">o</a>");
+}
+
+TEST(SanitizeHtml, UnsafeBaseCannotMakeRelativeLinksUnsafe) {
+    sanitize_options options;
+    options.base_url = "javascript:alert(1)//";
+    const std::string out = sanitize_html("<a href=\"x\">y</a><img src=\"p.jpg\">", options);
+    EXPECT_EQ(out.find("javascript"), std::string::npos) << out;
+    EXPECT_EQ(out.find("<a href=\"javascript"), std::string::npos);
+}
+
+TEST(SanitizeHtml, KeepsSafeRelativeUrlsWithoutBase) {
+    EXPECT_EQ(sanitize("<a href=\"/a?b=1&amp;c=2\">x</a><a href=\"mailto:desk@example.com\">m</a>"),
+              "<a href=\"/a?b=1&amp;c=2\">x</a><a href=\"mailto:desk@example.com\">m</a>");
+}
+
+TEST(SanitizeHtml, DropsFormsAndControlsButNotWhatFollowsVoidOnes) {
+    EXPECT_EQ(sanitize("a<form action=/x><input name=q><button>Go</button></form>b"
+                       "<select><option>o</option></select>c<textarea>t</textarea>d"),
+              "abcd");
+    EXPECT_EQ(sanitize("<p>a<input type=text>b<embed src=x.swf>c<link rel=x>d</p>"), "<p>abcd</p>");
+}
+
+TEST(SanitizeHtml, DeepNestingIsBounded) {
+    std::string html;
+    for (int i = 0; i < 1000; ++i) html += "<div>";
+    html += "x";
+    const std::string out = sanitize(html);
+    std::size_t opened = 0;
+    for (std::size_t p = out.find("<div>"); p != std::string::npos; p = out.find("<div>", p + 1)) {
+        ++opened;
+    }
+    EXPECT_EQ(opened, 256U);
+    EXPECT_NE(out.find(">x</div>"), std::string::npos);
+}
+
+// sanitize_html: XSS vectors
+
+TEST(SanitizeHtmlXss, ImageErrorHandler) {
+    const std::string out = sanitize("<img src=x onerror=alert(1)>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<img src=\"x\">");
+}
+
+TEST(SanitizeHtmlXss, EntityEncodedJavascriptScheme) {
+    const std::string out = sanitize("<a href=\"jav&#x61;script:alert(1)\">x</a>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<a>x</a>");
+}
+
+TEST(SanitizeHtmlXss, TabInsideJavascriptScheme) {
+    const std::string out = sanitize(
+        "<a href=\"jav&#x09;ascript:alert(1)\">x</a>"
+        "<a href=\"jav\tascript:alert(1)\">y</a>"
+        "<a href=\" JAVASCRIPT:alert(1)\">z</a>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<a>x</a><a>y</a><a>z</a>");
+}
+
+TEST(SanitizeHtmlXss, ScriptInsideSvg) {
+    const std::string out = sanitize("a<svg><script>alert(1)</script></svg>b");
+    expect_inert(out);
+    EXPECT_EQ(out, "ab");
+}
+
+TEST(SanitizeHtmlXss, SplitScriptTag) {
+    const std::string out = sanitize("<scr<script>ipt>alert(1)</scr</script>ipt>");
+    expect_inert(out);
+    EXPECT_EQ(out.find('<'), std::string::npos);
+    EXPECT_EQ(out, "ipt&gt;alert(1)ipt&gt;");
+}
+
+TEST(SanitizeHtmlXss, UnclosedCommentHidesScript) {
+    const std::string out = sanitize("safe<!-- <script>alert(1)</script>");
+    expect_inert(out);
+    EXPECT_EQ(out, "safe");
+}
+
+TEST(SanitizeHtmlXss, CdataSectionIsNotAWayIn) {
+    const std::string out = sanitize("<![CDATA[<script>alert(1)</script>]]>");
+    expect_inert(out);
+    EXPECT_EQ(out, "alert(1)]]&gt;");
+}
+
+TEST(SanitizeHtmlXss, StyleElementWithImport) {
+    const std::string out =
+        sanitize("<style>@import 'http://evil.example/x.css';</style><p>text</p>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<p>text</p>");
+}
+
+TEST(SanitizeHtmlXss, Iframe) {
+    const std::string out = sanitize(
+        "<iframe src=\"javascript:alert(1)\">fallback</iframe><iframe src=https://e.com/>");
+    expect_inert(out);
+    EXPECT_EQ(out, "");
+}
+
+TEST(SanitizeHtmlXss, MathWithXlinkHref) {
+    const std::string out =
+        sanitize("<math><mi xlink:href=\"javascript:alert(1)\">click</mi></math><p>after</p>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<p>after</p>");
+}
+
+TEST(SanitizeHtmlXss, DataAndVbscriptLinks) {
+    const std::string out = sanitize(
+        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>"
+        "<a href=\"vbscript:msgbox(1)\">y</a>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<a>x</a><a>y</a>");
+}
+
+TEST(SanitizeHtmlXss, StyleAttributeWithJavascriptUrl) {
+    const std::string out = sanitize("<div style=\"background:url(javascript:alert(1))\">x</div>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<div>x</div>");
+}
+
+TEST(SanitizeHtmlXss, ObjectAndEmbed) {
+    const std::string out = sanitize(
+        "<object data=\"evil.swf\"><param name=a value=b>fallback"
+        "</object><embed src=\"evil.swf\">ok");
+    expect_inert(out);
+    EXPECT_EQ(out, "ok");
+}
+
+TEST(SanitizeHtmlXss, MetaRefresh) {
+    const std::string out =
+        sanitize("<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">news");
+    expect_inert(out);
+    EXPECT_EQ(out, "news");
+}
+
+TEST(SanitizeHtmlXss, UnquotedAttributeContainingGreaterThan) {
+    const std::string out = sanitize("<a title=a>b onclick=alert(1)>c</a>");
+    EXPECT_EQ(out, "<a title=\"a\">b onclick=alert(1)&gt;c</a>");
+    EXPECT_EQ(out.find("<a title=\"a\" "), std::string::npos);
+}
+
+TEST(SanitizeHtmlXss, QuoteBreakoutInAttributeIsEscaped) {
+    const std::string out = sanitize("<a title='\"><script>alert(1)</script>'>x</a>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<a title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">x</a>");
+}
+
+TEST(SanitizeHtmlXss, UppercaseTagsAndSchemes) {
+    const std::string out =
+        sanitize("<SCRIPT>alert(1)</SCRIPT><IMG SRC=\"JaVaScRiPt:alert(1)\"><A HREF=/ok>k</A>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<a href=\"/ok\">k</a>");
+}
+
+TEST(SanitizeHtmlXss, EventHandlersAndDuplicateAttributes) {
+    const std::string out = sanitize(
+        "<b OnMouseOver=\"alert(1)\" ONCLICK=alert(1)>x</b>"
+        "<a href=\"/ok\" href=\"javascript:alert(1)\">y</a>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<b>x</b><a href=\"/ok\">y</a>");
+}
+
+TEST(SanitizeHtmlXss, NoscriptAndTemplateContent) {
+    const std::string out = sanitize(
+        "<noscript><img src=x onerror=alert(1)></noscript>"
+        "<template><script>alert(1)</script></template>ok");
+    expect_inert(out);
+    EXPECT_EQ(out, "ok");
+}
+
+TEST(SanitizeHtmlXss, BaseTagCannotRedirectLinks) {
+    const std::string out = sanitize("<base href=\"javascript:/\"><a href=\"x\">y</a>");
+    expect_inert(out);
+    EXPECT_EQ(out, "<a href=\"x\">y</a>");
+}
+
+TEST(SanitizeHtmlXss, ScriptHiddenInTitleAndTextarea) {
+    const std::string out = sanitize(
+        "<title><script>alert(1)</script></title>"
+        "<textarea><script>alert(2)</script></textarea>");
+    expect_inert(out);
+    EXPECT_EQ(out, "");
+}
+
+TEST(SanitizeHtmlXss, RawTextElementsAreNotEscapeHatches) {
+    const std::string out = sanitize(
+        "<xmp><img src=x onerror=alert(1)></xmp>"
+        "<noembed><script>alert(1)</script></noembed>");
+    EXPECT_EQ(out.find('<'), std::string::npos);
+    EXPECT_EQ(out, "&lt;img src=x onerror=alert(1)&gt;");
+}
+
+TEST(SanitizeHtmlXss, TruncatedAttributeDropsTheTag) {
+    const std::string out = sanitize("<p>x</p><img src='x' onerror='alert(1)");
+    expect_inert(out);
+    EXPECT_EQ(out, "<p>x</p>");
+}
+
+}  // namespace
+}  // namespace feedwire::feeds
