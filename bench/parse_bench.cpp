@@ -2,12 +2,12 @@
 // (the floor: any feed parser built on pugixml pays at least this). The
 // document is a generated wire feed of 200 items whose HTML bodies make up
 // most of the bytes, as in real agency feeds.
+#include "feedwire/feeds/parse.hpp"
+
 #include <benchmark/benchmark.h>
 #include <pugixml.hpp>
 
 #include <string>
-
-#include "feedwire/feeds/parse.hpp"
 
 namespace {
 
@@ -28,10 +28,13 @@ std::string make_feed(int items) {
                "<description>NAGOYA /Japan/, November 22. /TASS/. Foreign ministers gathered "
                "on Friday.</description><content:encoded><![CDATA[";
         for (int p = 0; p < 6; ++p) {
-            doc += "<p>NAGOYA /Japan/, November 22. The <b>ministers</b> of the group met for "
-                   "talks on trade &amp; development; <a href=\"/related/" +
-                   n + "\" onclick=\"x()\">related</a> coverage and a photo "
-                   "<img src=\"/img/" + n + ".jpg\" alt=\"Delegates\"> &mdash; &copy; Pool.</p>";
+            doc +=
+                "<p>NAGOYA /Japan/, November 22. The <b>ministers</b> of the group met for "
+                "talks on trade &amp; development; <a href=\"/related/" +
+                n +
+                "\" onclick=\"x()\">related</a> coverage and a photo "
+                "<img src=\"/img/" +
+                n + ".jpg\" alt=\"Delegates\"> &mdash; &copy; Pool.</p>";
         }
         doc += "]]></content:encoded><media:content url=\"https://img.example.com/" + n +
                ".jpg\" medium=\"image\"><media:credit>Pool Photo via AP</media:credit>"

@@ -4,11 +4,11 @@
 // and a mode attribute ("xml", "escaped", "base64") instead. Entries
 // without authors inherit them from atom:source, then from the feed
 // (RFC 4287 4.2.1).
-#include <array>
-
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
 #include "formats.hpp"
+
+#include <array>
 
 namespace feedwire::feeds::detail {
 namespace {
@@ -23,12 +23,18 @@ std::string decode_base64(std::string_view in) {
     int bits = 0;
     for (const char c : in) {
         int v = -1;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '+' || c == '-') v = 62;
-        else if (c == '/' || c == '_') v = 63;
-        else if (c == '=') break;
+        if (c >= 'A' && c <= 'Z')
+            v = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            v = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            v = c - '0' + 52;
+        else if (c == '+' || c == '-')
+            v = 62;
+        else if (c == '/' || c == '_')
+            v = 63;
+        else if (c == '=')
+            break;
         if (v < 0) continue;
         acc = (acc << 6U) | static_cast<std::uint32_t>(v);
         bits += 6;
@@ -64,9 +70,9 @@ raw_text read_text_construct(pugi::xml_node e, const std::string& parent_base) {
         }
         if (div && local_name(div.name()) == "div") {
             t.base = base_of(div, t.base);
-            t.value = inner_html(div);
+            t.value = inner_html(div, t.base);
         } else {
-            t.value = inner_html(e);
+            t.value = inner_html(e, t.base);
         }
         t.kind = text_kind::html;
         return t;
@@ -156,8 +162,7 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
             } else if (n == "link") {
                 link_info l = read_link(c);
                 if (l.href.empty()) continue;
-                const std::string href =
-                    resolve_url(base_of(c, e.base), l.href).value_or(l.href);
+                const std::string href = resolve_url(base_of(c, e.base), l.href).value_or(l.href);
                 if (l.rel == "alternate") {
                     // Prefer the HTML alternate when several are given.
                     if (first_alternate.empty()) first_alternate = href;
@@ -219,7 +224,8 @@ raw_feed parse_atom(pugi::xml_node root, const std::string& document_base) {
         if (!is_atom(q.space)) continue;
         if (n == "title") {
             raw_text t = read_text_construct(c, base);
-            feed.info.title = t.kind == text_kind::html ? html_to_text(t.value) : collapse_text(t.value);
+            feed.info.title =
+                t.kind == text_kind::html ? html_to_text(t.value) : collapse_text(t.value);
         } else if (n == "subtitle" || n == "tagline") {
             raw_text t = read_text_construct(c, base);
             feed.info.subtitle =

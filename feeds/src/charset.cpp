@@ -401,6 +401,14 @@ bool is_mostly_utf8(const utf8_stats& st) noexcept {
     return st.invalid == 0 || st.multibyte >= 4 * st.invalid;
 }
 
+// A document that says it is UTF-8 keeps that on weaker evidence: three
+// well-formed multi-byte sequences are already more than a code page
+// forms by accident, unless the broken ones outnumber them many times
+// (a windows-1251 body labelled UTF-8 breaks on nearly every letter).
+bool is_plausible_declared_utf8(const utf8_stats& st) noexcept {
+    return is_mostly_utf8(st) || (st.multibyte >= 3 && st.invalid <= 4 * st.multibyte);
+}
+
 // ---------------------------------------------------------------------------
 // UTF-16/32 and single-byte decoders
 
@@ -556,25 +564,25 @@ bool may_have_control(const char* p) noexcept {
     return ((w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL) != 0;
 }
 
-// Removes C0 controls that XML forbids, in place; returns how many.
-std::size_t strip_xml_controls(std::string& s) noexcept {
+// Replaces the C0 controls that XML forbids with spaces, in place; returns
+// how many. A space rather than nothing, because feeds use vertical tab
+// and form feed as word separators ("rain\x0Bthen" must not become
+// "rainthen").
+std::size_t replace_xml_controls(std::string& s) noexcept {
     const std::size_t n = s.size();
     std::size_t i = 0;
-    for (;;) {
+    std::size_t replaced = 0;
+    while (i < n) {
         while (n - i >= 8 && !may_have_control(s.data() + i)) i += 8;
-        // A newline or tab in this word, or one of the few bytes left.
         const std::size_t end = n - i >= 8 ? i + 8 : n;
-        while (i < end && !is_xml_invalid_control(static_cast<unsigned char>(s[i]))) ++i;
-        if (i < end) break;
-        if (i == n) return 0;
+        for (; i < end; ++i) {
+            if (is_xml_invalid_control(static_cast<unsigned char>(s[i]))) {
+                s[i] = ' ';
+                ++replaced;
+            }
+        }
     }
-    std::size_t out = i;
-    for (; i < n; ++i) {
-        if (!is_xml_invalid_control(static_cast<unsigned char>(s[i]))) s[out++] = s[i];
-    }
-    const std::size_t removed = n - out;
-    s.resize(out);
-    return removed;
+    return replaced;
 }
 
 struct bom_match {
@@ -1003,7 +1011,7 @@ decoded_text decode_xml_document(std::string_view bytes, std::string_view http_c
             const auto e = lookup_encoding(label);
             bool is_plausible = false;
             if (e && *e == encoding::utf8) {
-                is_plausible = is_valid_body || is_mostly_utf8(get_stats());
+                is_plausible = is_valid_body || is_plausible_declared_utf8(get_stats());
             } else if (e && unit_width(*e) == 1) {
                 // A code page label on well-formed UTF-8 (a WordPress feed
                 // saying ISO-8859-1): no Cyrillic or Western text forms
@@ -1029,9 +1037,10 @@ decoded_text decode_xml_document(std::string_view bytes, std::string_view http_c
     }
 
     finish(out, body, is_valid_body, rejected);
-    const std::size_t removed = strip_xml_controls(out.utf8);
+    const std::size_t removed = replace_xml_controls(out.utf8);
     if (removed > 0) {
-        out.warnings.push_back("removed " + std::to_string(removed) + " control characters");
+        out.warnings.push_back("replaced " + std::to_string(removed) +
+                               " control characters with spaces");
     }
     return out;
 }

@@ -2,11 +2,11 @@
 // the <title> of an HTML page), so it costs nothing next to parsing.
 #include "feedwire/feeds/detect.hpp"
 
-#include <algorithm>
-#include <array>
-
 #include "feedwire/feeds/charset.hpp"
 #include "feedwire/feeds/html_text.hpp"
+
+#include <algorithm>
+#include <array>
 
 namespace feedwire::feeds {
 namespace {
@@ -15,7 +15,9 @@ bool is_space(char c) noexcept {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     if (s.size() < prefix.size()) return false;
@@ -55,10 +57,10 @@ bool has_utf16_or_32_signature(std::string_view b) noexcept {
     const auto c1 = static_cast<unsigned char>(b[1]);
     if ((c0 == 0xFF && c1 == 0xFE) || (c0 == 0xFE && c1 == 0xFF)) return true;
     // "<" or "{" as UTF-16/32 without BOM (XML 1.0 Appendix F).
-    if (b.size() >= 4 && ((c0 == 0 && c1 == '<') || (c0 == '<' && c1 == 0) ||
-                          (c0 == 0 && c1 == '{') || (c0 == '{' && c1 == 0) ||
-                          (c0 == 0 && c1 == 0) || (c0 == 0 && c1 == ' ') || (c0 == ' ' && c1 == 0) ||
-                          (c0 == 0 && c1 == '\n') || (c0 == '\n' && c1 == 0))) {
+    if (b.size() >= 4 &&
+        ((c0 == 0 && c1 == '<') || (c0 == '<' && c1 == 0) || (c0 == 0 && c1 == '{') ||
+         (c0 == '{' && c1 == 0) || (c0 == 0 && c1 == 0) || (c0 == 0 && c1 == ' ') ||
+         (c0 == ' ' && c1 == 0) || (c0 == 0 && c1 == '\n') || (c0 == '\n' && c1 == 0))) {
         return true;
     }
     return false;
@@ -80,7 +82,8 @@ std::string describe_html(std::string_view text) {
     const std::size_t open = ifind(text, "<title");
     if (open != std::string_view::npos) {
         const std::size_t gt = text.find('>', open);
-        const std::size_t close = gt == std::string_view::npos ? gt : ifind(text.substr(gt), "</title");
+        const std::size_t close =
+            gt == std::string_view::npos ? gt : ifind(text.substr(gt), "</title");
         if (close != std::string_view::npos) {
             std::string title = html_to_text(text.substr(gt + 1, close - 1));
             if (title.size() > 80) title = title.substr(0, 80) + "...";
@@ -88,7 +91,8 @@ std::string describe_html(std::string_view text) {
                 std::string d = "an HTML page titled \"" + title + "\"";
                 if (ifind(text, "application/rss+xml") != std::string_view::npos ||
                     ifind(text, "application/atom+xml") != std::string_view::npos) {
-                    d += " (it links to a feed: subscribe to the URL in its <link rel=\"alternate\">)";
+                    d += " (it links to a feed: subscribe to the URL in its <link "
+                         "rel=\"alternate\">)";
                 }
                 return d;
             }

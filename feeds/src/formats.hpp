@@ -4,13 +4,13 @@
 // raw_feed; normalize.cpp does the rest.
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "raw_feed.hpp"
+#include "xml_support.hpp"
 
 #include <pugixml.hpp>
 
-#include "raw_feed.hpp"
-#include "xml_support.hpp"
+#include <string>
+#include <string_view>
 
 namespace feedwire::feeds::detail {
 

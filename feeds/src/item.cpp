@@ -4,9 +4,9 @@
 // every time.
 #include "feedwire/feeds/item.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "feedwire/feeds/dates.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace feedwire::feeds {
 namespace {

@@ -3,13 +3,13 @@
 // recurses once per level and a hostile document could exhaust the stack.
 // Parsing runs with exceptions off; values of the wrong type are ignored,
 // not fatal (a numeric id is read as its decimal text, as readers do).
-#include <algorithm>
-#include <limits>
+#include "feedwire/feeds/url.hpp"
+#include "formats.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "feedwire/feeds/url.hpp"
-#include "formats.hpp"
+#include <algorithm>
+#include <limits>
 
 namespace feedwire::feeds::detail {
 namespace {
@@ -23,15 +23,58 @@ unsigned json_depth(std::string_view text) noexcept {
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
-        else if (c == '[' || c == '{') deepest = std::max(deepest, ++depth);
-        else if ((c == ']' || c == '}') && depth > 0) --depth;
+        if (c == '"')
+            in_string = true;
+        else if (c == '[' || c == '{')
+            deepest = std::max(deepest, ++depth);
+        else if ((c == ']' || c == '}') && depth > 0)
+            --depth;
     }
     return deepest;
+}
+
+// A JSON document cut off in the middle: keeps everything up to the last
+// object that closed inside an array (the last complete item) and closes
+// the brackets still open there. Returns "" when there is no such point.
+std::string close_truncated_json(std::string_view text) {
+    std::string stack;  // open brackets
+    std::size_t cut = 0;
+    std::string stack_at_cut;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            stack.push_back(c);
+        } else if (c == ']' || c == '}') {
+            if (stack.empty()) return {};
+            stack.pop_back();
+            if (c == '}' && !stack.empty() && stack.back() == '[') {
+                cut = i + 1;
+                stack_at_cut = stack;
+            }
+        }
+    }
+    if (cut == 0) return {};
+    std::string repaired(text.substr(0, cut));
+    for (auto it = stack_at_cut.rbegin(); it != stack_at_cut.rend(); ++it) {
+        repaired.push_back(*it == '[' ? ']' : '}');
+    }
+    return repaired;
 }
 
 std::string str(const json& obj, const char* key) {
@@ -132,10 +175,17 @@ bool parse_jsonfeed(std::string_view text, const std::string& document_base, uns
         *error = "JSON nested deeper than " + std::to_string(max_depth) + " levels";
         return false;
     }
-    const json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) {
-        *error = "invalid JSON";
-        return false;
+        const std::string repaired = close_truncated_json(text);
+        if (!repaired.empty()) doc = json::parse(repaired, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object()) {
+            *error = "invalid JSON";
+            return false;
+        }
+        feed.warnings.push_back(
+            "JSON cut off or broken; kept what came before the last complete item");
+        feed.is_salvaged = true;
     }
     if (!doc.is_object()) {
         *error = "a JSON document that is not a JSON Feed (top level is not an object)";
@@ -145,8 +195,9 @@ bool parse_jsonfeed(std::string_view text, const std::string& document_base, uns
     const auto items = doc.find("items");
     const bool has_items = items != doc.end() && items->is_array();
     if (version.find("jsonfeed.org/version/") == std::string::npos && !has_items) {
-        *error = "a JSON document that is not a JSON Feed (no \"version\" naming jsonfeed.org, no "
-                 "\"items\" array)";
+        *error =
+            "a JSON document that is not a JSON Feed (no \"version\" naming jsonfeed.org, no "
+            "\"items\" array)";
         return false;
     }
     if (version.find("jsonfeed.org/version/") == std::string::npos) {

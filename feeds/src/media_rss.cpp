@@ -3,9 +3,9 @@
 // title, thumbnail) apply at the level they appear: inside a
 // media:content, to it; inside a media:group, to the group's contents; at
 // the entry level, to every media item that has none of its own.
-#include <charconv>
-
 #include "formats.hpp"
+
+#include <charconv>
 
 namespace feedwire::feeds::detail {
 namespace {

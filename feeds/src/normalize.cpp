@@ -1,13 +1,13 @@
 // See normalize.hpp and the identity rule documented in parse.hpp.
 #include "normalize.hpp"
 
-#include <unordered_map>
-#include <unordered_set>
-
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
+
+#include <unordered_map>
+#include <unordered_set>
 
 namespace feedwire::feeds::detail {
 namespace {
@@ -41,15 +41,15 @@ std::string one_line(std::string text) {
     return out;
 }
 
+// Item and media links must be web links: a "javascript:void(0)" or
+// "mailto:" link is no article, so it is dropped rather than delivered.
 std::string absolute_link(const std::string& base, const std::string& link) {
     if (link.empty()) return {};
     auto resolved = resolve_url(base, link);
     if (!resolved) return {};
-    const std::string& u = *resolved;
-    if (u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0 || u.rfind("HTTP", 0) == 0) {
-        return canonicalize_url(u);
-    }
-    return u;
+    std::string url = canonicalize_url(*resolved);
+    if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
+    return {};
 }
 
 std::string media_type(const raw_media& m) {
@@ -69,7 +69,8 @@ std::string media_type(const raw_media& m) {
         ext == "avif" || ext == "svg") {
         return "picture";
     }
-    if (ext == "mp3" || ext == "m4a" || ext == "ogg" || ext == "opus" || ext == "wav") return "audio";
+    if (ext == "mp3" || ext == "m4a" || ext == "ogg" || ext == "opus" || ext == "wav")
+        return "audio";
     if (ext == "mp4" || ext == "webm" || ext == "mov" || ext == "m4v") return "video";
     return m.rel == "thumbnail" ? "picture" : "file";
 }
@@ -147,6 +148,43 @@ std::string label_of(const item& it, std::size_t index) {
     return "entry " + std::to_string(index + 1);
 }
 
+// RFC 4287 4.1.1: Atom entries with the same id in one document are the
+// same entry; only the most recently updated one is kept. (RSS guids carry
+// no such promise: repeated RSS guids are told apart by link and date.)
+void keep_newest_atom_entries(std::vector<raw_entry>& entries, std::vector<std::string>& warnings) {
+    std::unordered_map<std::string, std::size_t> newest;
+    std::vector<bool> keep(entries.size(), true);
+    std::size_t dropped = 0;
+    auto time_of = [](const raw_entry& e) {
+        return parse_date(e.updated.empty() ? e.published : e.updated);
+    };
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const std::string id = collapse_text(entries[i].guid);
+        if (id.empty()) continue;
+        auto [it, inserted] = newest.emplace(id, i);
+        if (inserted) continue;
+        const auto prev = time_of(entries[it->second]);
+        const auto cur = time_of(entries[i]);
+        if (cur && (!prev || *cur > *prev)) {
+            keep[it->second] = false;
+            it->second = i;
+        } else {
+            keep[i] = false;
+        }
+        ++dropped;
+    }
+    if (dropped == 0) return;
+    std::vector<raw_entry> kept;
+    kept.reserve(entries.size() - dropped);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (keep[i]) kept.push_back(std::move(entries[i]));
+    }
+    entries = std::move(kept);
+    warnings.push_back(std::to_string(dropped) +
+                       " Atom entries repeat the id of another entry; kept the most recently "
+                       "updated version of each");
+}
+
 }  // namespace
 
 std::string normalize_language(std::string_view tag) {
@@ -166,7 +204,9 @@ std::string normalize_language(std::string_view tag) {
     std::size_t b = 0;
     std::size_t e = tag.size();
     while (b < e && (tag[b] == ' ' || tag[b] == '\t' || tag[b] == '\n' || tag[b] == '\r')) ++b;
-    while (e > b && (tag[e - 1] == ' ' || tag[e - 1] == '\t' || tag[e - 1] == '\n' || tag[e - 1] == '\r')) --e;
+    while (e > b &&
+           (tag[e - 1] == ' ' || tag[e - 1] == '\t' || tag[e - 1] == '\n' || tag[e - 1] == '\r'))
+        --e;
     for (std::size_t i = b; i < e; ++i) {
         const char c = tag[i];
         if (c == '-' || c == '_') {
@@ -178,7 +218,8 @@ std::string normalize_language(std::string_view tag) {
             start = out.size();
             continue;
         }
-        const bool is_alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        const bool is_alnum =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         if (!is_alnum || len >= 8) return {};
         out.push_back(ascii_lower(c));
         ++len;
@@ -203,6 +244,7 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
     }
     info.authors = clean_authors(info.authors);
 
+    if (info.format.rfind("atom", 0) == 0) keep_newest_atom_entries(raw.entries, warnings);
     std::size_t count = raw.entries.size();
     if (count > ctx.max_items) {
         warnings.push_back("document has " + std::to_string(count) + " entries; kept the first " +

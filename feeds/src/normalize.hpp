@@ -2,12 +2,12 @@
 // fingerprints, the same for every format.
 #pragma once
 
+#include "feedwire/feeds/item.hpp"
+#include "raw_feed.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "feedwire/feeds/item.hpp"
-#include "raw_feed.hpp"
 
 namespace feedwire::feeds::detail {
 

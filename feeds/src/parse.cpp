@@ -4,13 +4,13 @@
 // instead; every repair is a warning.
 #include "feedwire/feeds/parse.hpp"
 
-#include <pugixml.hpp>
-
 #include "feedwire/feeds/charset.hpp"
 #include "feedwire/feeds/detect.hpp"
 #include "formats.hpp"
 #include "normalize.hpp"
 #include "xml_support.hpp"
+
+#include <pugixml.hpp>
 
 namespace feedwire::feeds {
 namespace {
@@ -20,44 +20,6 @@ using detail::ns;
 unexpected<parse_error> fail(parse_errc code, std::string cause, const parse_options& options) {
     if (!options.url.empty()) cause += " (" + options.url + ")";
     return unexpected<parse_error>{parse_error{code, std::move(cause)}};
-}
-
-bool is_entry_name(std::string_view local) noexcept { return local == "item" || local == "entry"; }
-
-// pugixml stops at the first error and keeps what it built, including the
-// element it was inside. Drops the trailing entry when its end tag was never
-// reached, so that only complete entries are returned. Returns how many
-// entries were dropped.
-std::size_t drop_incomplete_entry(pugi::xml_node root, std::string_view text,
-                                  std::ptrdiff_t error_offset) {
-    pugi::xml_node node = root;
-    pugi::xml_node deepest_entry;
-    while (node) {
-        pugi::xml_node last;
-        for (pugi::xml_node c = node.last_child(); c; c = c.previous_sibling()) {
-            if (c.type() == pugi::node_element) {
-                last = c;
-                break;
-            }
-        }
-        if (!last) break;
-        if (is_entry_name(detail::local_name(last.name()))) {
-            deepest_entry = last;
-            break;
-        }
-        node = last;
-    }
-    if (!deepest_entry) return 0;
-    const std::ptrdiff_t start = deepest_entry.offset_debug();
-    if (start < 0 || error_offset < start || static_cast<std::size_t>(error_offset) > text.size()) {
-        return 0;
-    }
-    const std::string_view span = text.substr(static_cast<std::size_t>(start),
-                                              static_cast<std::size_t>(error_offset - start));
-    const std::string end_tag = std::string("</") + deepest_entry.name();
-    if (span.find(end_tag) != std::string_view::npos) return 0;
-    deepest_entry.parent().remove_child(deepest_entry);
-    return 1;
 }
 
 result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
@@ -99,65 +61,77 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
 
     pugi::xml_document doc;
     // No parse_doctype: the DOCTYPE, and any entity it declares, is skipped.
-    const unsigned flags = pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol |
-                           pugi::parse_wconv_attribute;
+    const unsigned flags =
+        pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol | pugi::parse_wconv_attribute;
     const pugi::xml_parse_result parsed =
         doc.load_buffer(text.data(), text.size(), flags, pugi::encoding_utf8);
-    pugi::xml_node root = doc.document_element();
     if (!parsed) {
-        if (!root) {
-            if (parsed.status == pugi::status_no_document_element) {
-                return fail(parse_errc::not_a_feed, "not a feed: no XML element found", options);
-            }
-            return fail(parse_errc::malformed,
-                        std::string("malformed XML before any element: ") + parsed.description() +
-                            " at byte " + std::to_string(parsed.offset),
+        // Strict parsing stops at the first error; re-read the whole
+        // document leniently so entries after the error are not lost.
+        detail::lenient_report lenient;
+        if (!detail::parse_xml_leniently(text, doc, options.max_depth, lenient)) {
+            return fail(
+                parse_errc::too_deep,
+                "document nested deeper than " + std::to_string(options.max_depth) + " elements",
+                options);
+        }
+        if (!doc.document_element()) {
+            return fail(parse_errc::not_a_feed,
+                        std::string("not a feed: no XML element found (") + parsed.description() +
+                            " at byte " + std::to_string(parsed.offset) + ")",
                         options);
         }
-        const std::size_t dropped = drop_incomplete_entry(root, text, parsed.offset);
         std::string w = std::string("XML error at byte ") + std::to_string(parsed.offset) + " (" +
-                        parsed.description() + "): document cut off or broken; kept what came before";
-        if (dropped > 0) w += ", dropped the incomplete last entry";
+                        parsed.description() + "); document re-read leniently";
+        if (lenient.dropped_entries > 0) w += ", the incomplete last entry dropped";
         warnings.push_back(std::move(w));
         is_salvaged = true;
     }
+    pugi::xml_node root = doc.document_element();
     if (detail::max_element_depth(doc) > options.max_depth) {
-        return fail(parse_errc::too_deep,
-                    "document nested deeper than " + std::to_string(options.max_depth) +
-                        " elements",
-                    options);
+        return fail(
+            parse_errc::too_deep,
+            "document nested deeper than " + std::to_string(options.max_depth) + " elements",
+            options);
     }
 
     const detail::qname q = detail::name_of(root);
     if (q.local == "rss" || q.local == "RDF") return detail::parse_rss(root, options.url);
-    if (q.local == "feed" && (q.space == ns::atom10 || q.space == ns::atom03 || q.space == ns::none)) {
+    if (q.local == "feed" &&
+        (q.space == ns::atom10 || q.space == ns::atom03 || q.space == ns::none)) {
         return detail::parse_atom(root, options.url);
     }
     if (q.local == "html" || q.space == ns::xhtml) {
         return fail(parse_errc::not_a_feed, "not a feed: " + describe_html(decoded.utf8), options);
     }
-    return fail(parse_errc::not_a_feed,
-                "not a feed: an XML document whose root element is <" + std::string(root.name()) +
-                    ">",
-                options);
+    return fail(
+        parse_errc::not_a_feed,
+        "not a feed: an XML document whose root element is <" + std::string(root.name()) + ">",
+        options);
 }
 
 }  // namespace
 
 std::string_view to_string(parse_errc code) noexcept {
     switch (code) {
-        case parse_errc::empty: return "empty";
-        case parse_errc::too_large: return "too_large";
-        case parse_errc::too_deep: return "too_deep";
-        case parse_errc::not_a_feed: return "not_a_feed";
-        case parse_errc::malformed: return "malformed";
+        case parse_errc::empty:
+            return "empty";
+        case parse_errc::too_large:
+            return "too_large";
+        case parse_errc::too_deep:
+            return "too_deep";
+        case parse_errc::not_a_feed:
+            return "not_a_feed";
+        case parse_errc::malformed:
+            return "malformed";
     }
     return "unknown";
 }
 
 std::string default_feed_id(std::string_view url) {
     std::string_view rest = url;
-    if (const std::size_t p = rest.find("://"); p != std::string_view::npos) rest = rest.substr(p + 3);
+    if (const std::size_t p = rest.find("://"); p != std::string_view::npos)
+        rest = rest.substr(p + 3);
     while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
     return std::string(rest);
 }
@@ -185,10 +159,11 @@ result<parsed_feed, parse_error> parse_feed(std::string_view bytes, const parse_
             out.encoding = std::string(encoding_name(decoded.used));
             for (auto& w : decoded.warnings) out.warnings.push_back(std::move(w));
             std::string error;
-            if (!detail::parse_jsonfeed(decoded.utf8, options.url, options.max_depth, raw, &error)) {
+            if (!detail::parse_jsonfeed(decoded.utf8, options.url, options.max_depth, raw,
+                                        &error)) {
                 const bool is_deep = error.rfind("JSON nested", 0) == 0;
                 return fail(is_deep ? parse_errc::too_deep : parse_errc::not_a_feed,
-                            "not a feed: " + error, options);
+                            is_deep ? error : "not a feed: " + error, options);
             }
             break;
         }
@@ -200,6 +175,7 @@ result<parsed_feed, parse_error> parse_feed(std::string_view bytes, const parse_
         }
     }
     for (auto& w : raw.warnings) out.warnings.push_back(std::move(w));
+    out.is_salvaged = out.is_salvaged || raw.is_salvaged;
 
     detail::normalize_context ctx;
     ctx.feed_id = options.feed_id.empty() ? default_feed_id(options.url) : options.feed_id;

@@ -4,11 +4,11 @@
 // links, dates and identity live in one place whatever the format.
 #pragma once
 
+#include "feedwire/feeds/item.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "feedwire/feeds/item.hpp"
 
 namespace feedwire::feeds::detail {
 
@@ -62,6 +62,7 @@ struct raw_feed {
     std::string update_base_text;  // sy:updateBase
     std::vector<raw_entry> entries;
     std::vector<std::string> warnings;
+    bool is_salvaged = false;  // the format parser repaired the document
 };
 
 }  // namespace feedwire::feeds::detail

@@ -4,11 +4,11 @@
 // elements (none, RSS 1.0's or RSS 0.90's). Extension namespaces (Dublin
 // Core, content, Media RSS, atom:link, syndication, iTunes, FeedBurner)
 // are read wherever they appear.
-#include <charconv>
-
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
 #include "formats.hpp"
+
+#include <charconv>
 
 namespace feedwire::feeds::detail {
 namespace {

@@ -320,7 +320,17 @@ void append_authority(std::string& out, string_view authority, bool is_https) {
     string_view host = authority.substr(0, host_end);
     string_view port = authority.substr(host_end);
     if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);
-    append_normalized(out, host, true);
+    // Internationalized hosts stay in Unicode: percent-encoding their bytes
+    // gives an invalid host, and IDNA (punycode) needs tables this pure
+    // library does not carry.
+    std::size_t run = 0;
+    while (run < host.size()) {
+        std::size_t next = run;
+        while (next < host.size() && byte(host[next]) < 0x80) ++next;
+        append_normalized(out, host.substr(run, next - run), true);
+        while (next < host.size() && byte(host[next]) >= 0x80) out.push_back(host[next++]);
+        run = next;
+    }
     if (port.empty() || port[0] != ':') {
         out.append(port);
         return;
@@ -492,6 +502,12 @@ std::string canonicalize_url(string_view absolute_url) {
         std::string query;
         append_normalized(query, p.query, false);
         append_query(out, query);
+    }
+    // "#!" fragments route single-page sites (the AJAX crawling scheme):
+    // without them the link is the home page, so they stay.
+    if (p.has_fragment && !p.fragment.empty() && p.fragment[0] == '!') {
+        out.push_back('#');
+        append_normalized(out, p.fragment, false);
     }
     return out;
 }

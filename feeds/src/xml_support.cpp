@@ -3,12 +3,14 @@
 // namespace resolution here close those gaps.
 #include "xml_support.hpp"
 
+#include "feedwire/feeds/entities.hpp"
+#include "feedwire/feeds/url.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
-
-#include "feedwire/feeds/entities.hpp"
-#include "feedwire/feeds/url.hpp"
+#include <vector>
 
 namespace feedwire::feeds::detail {
 namespace {
@@ -67,9 +69,7 @@ ns classify_uri(std::string_view uri) noexcept {
     return ns::unknown;
 }
 
-bool is_ascii_space(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool is_ascii_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Finds the namespace URI bound to `prefix` ("" for the default namespace)
 // in scope at `element`; returns false when there is no binding.
@@ -87,9 +87,15 @@ bool lookup_prefix(pugi::xml_node element, std::string_view prefix, std::string_
 void escape_into(std::string& out, std::string_view text, bool is_attribute) {
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
             case '"':
                 if (is_attribute) {
                     out += "&quot;";
@@ -97,22 +103,41 @@ void escape_into(std::string& out, std::string_view text, bool is_attribute) {
                     out.push_back(c);
                 }
                 break;
-            default: out.push_back(c);
+            default:
+                out.push_back(c);
         }
     }
 }
 
 bool is_void_element(std::string_view name) noexcept {
     static constexpr std::array<std::string_view, 14> k_void = {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr"};
+        "area",  "base", "br",   "col",   "embed",  "hr",    "img",
+        "input", "link", "meta", "param", "source", "track", "wbr"};
     for (const auto v : k_void) {
         if (v == name) return true;
     }
     return false;
 }
 
-void serialize(std::string& out, pugi::xml_node node) {
+bool is_url_attribute(std::string_view name) noexcept {
+    return name == "href" || name == "src" || name == "cite" || name == "poster";
+}
+
+// The base in force at `element` inside content whose own base is
+// `content_base`, when some element between them sets xml:base; else "".
+std::string nested_base(pugi::xml_node element, pugi::xml_node content,
+                        const std::string& content_base) {
+    std::vector<pugi::xml_node> chain;
+    for (pugi::xml_node n = element; n && n != content; n = n.parent()) {
+        if (n.attribute("xml:base")) chain.push_back(n);
+    }
+    if (chain.empty()) return {};
+    std::string base = content_base;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) base = base_of(*it, base);
+    return base;
+}
+
+void serialize(std::string& out, pugi::xml_node node, const std::string& content_base) {
     // Iterative pre/post-order walk: depth is bounded by the caller's
     // max_element_depth check, but recursion is avoided all the same.
     pugi::xml_node start = node;
@@ -121,18 +146,31 @@ void serialize(std::string& out, pugi::xml_node node) {
         bool descend = false;
         switch (cur.type()) {
             case pugi::node_pcdata:
-            case pugi::node_cdata: escape_into(out, cur.value(), false); break;
+            case pugi::node_cdata:
+                escape_into(out, cur.value(), false);
+                break;
             case pugi::node_element: {
                 const std::string_view name = local_name(cur.name());
                 out.push_back('<');
                 out.append(name);
                 for (const pugi::xml_attribute a : cur.attributes()) {
                     const std::string_view an = a.name();
-                    if (an == "xmlns" || an.substr(0, 6) == "xmlns:") continue;
+                    if (an == "xmlns" || an.substr(0, 6) == "xmlns:" || an.substr(0, 4) == "xml:") {
+                        continue;
+                    }
                     out.push_back(' ');
-                    out.append(an.substr(0, 4) == "xml:" ? an : local_name(an));
+                    out.append(local_name(an));
                     out += "=\"";
-                    escape_into(out, a.value(), true);
+                    // xml:base inside content (RFC 4287 3.1.1.3 allows it on
+                    // any XHTML element) is applied here, since the HTML
+                    // sanitizer only knows the content's own base.
+                    std::string resolved;
+                    if (is_url_attribute(local_name(an))) {
+                        const std::string base = nested_base(cur, node, content_base);
+                        if (!base.empty()) resolved = resolve_url(base, a.value()).value_or("");
+                    }
+                    escape_into(out, resolved.empty() ? std::string_view(a.value()) : resolved,
+                                true);
                     out.push_back('"');
                 }
                 out.push_back('>');
@@ -146,7 +184,8 @@ void serialize(std::string& out, pugi::xml_node node) {
                 }
                 break;
             }
-            default: break;
+            default:
+                break;
         }
         if (descend) {
             cur = cur.first_child();
@@ -253,15 +292,32 @@ bool starts_with_at(std::string_view s, std::size_t p, std::string_view prefix) 
     return s.size() >= p + prefix.size() && s.compare(p, prefix.size(), prefix) == 0;
 }
 
-// Where the XML document really starts: the XML declaration, or the first
-// markup that can begin a document (element, comment, doctype, PI).
+// Where the XML document really starts: the XML declaration, else the
+// first root element a feed can have, else the first markup that can begin
+// a document. Junk before it is often a PHP warning, which carries HTML
+// tags of its own ("<b>Warning</b>: ... on line <b>12</b><br />").
 std::size_t document_start(std::string_view s) noexcept {
-    const std::size_t decl = s.find("<?xml");
+    if (const std::size_t decl = s.find("<?xml"); decl != std::string_view::npos) return decl;
+    std::size_t best = std::string_view::npos;
+    for (const std::string_view root : {"<rss", "<feed", "<rdf:RDF", "<RDF"}) {
+        best = std::min(best, s.find(root));
+    }
+    if (best != std::string_view::npos) {
+        // A comment or DOCTYPE right before the root belongs to the document.
+        const std::size_t markup = s.rfind("<!", best);
+        if (markup != std::string_view::npos && s.find('>', markup) != std::string_view::npos) {
+            bool only_markup_between = true;
+            for (std::size_t i = s.find('>', markup) + 1; i < best && only_markup_between; ++i) {
+                only_markup_between = is_ascii_space(s[i]);
+            }
+            if (only_markup_between && markup < best) best = markup;
+        }
+        return best;
+    }
     std::size_t i = 0;
     while (i < s.size()) {
         const std::size_t lt = s.find('<', i);
         if (lt == std::string_view::npos) return s.size();
-        if (decl != std::string_view::npos && decl <= lt) return decl;
         if (lt + 1 < s.size()) {
             const auto n = static_cast<unsigned char>(s[lt + 1]);
             if (is_name_start(n) || n == '!' || n == '?') return lt;
@@ -281,8 +337,8 @@ std::string_view local_name(std::string_view qualified) noexcept {
 qname name_of(pugi::xml_node element) {
     const std::string_view full = element.name();
     const std::size_t colon = full.find(':');
-    const std::string_view prefix = colon == std::string_view::npos ? std::string_view{}
-                                                                    : full.substr(0, colon);
+    const std::string_view prefix =
+        colon == std::string_view::npos ? std::string_view{} : full.substr(0, colon);
     qname q;
     q.local = colon == std::string_view::npos ? full : full.substr(colon + 1);
     std::string_view uri;
@@ -329,9 +385,9 @@ std::string text_or_markup(pugi::xml_node element, bool* is_markup) {
     return has_element ? inner_html(element) : text_of(element);
 }
 
-std::string inner_html(pugi::xml_node element) {
+std::string inner_html(pugi::xml_node element, const std::string& base) {
     std::string out;
-    serialize(out, element);
+    serialize(out, element, base);
     return out;
 }
 
@@ -384,7 +440,8 @@ std::string_view salvage_xml(std::string_view text, std::string& storage, salvag
                 i = skip_past(text, i + 4, "-->");
             } else if (starts_with_at(text, i, "<?")) {
                 i = skip_past(text, i + 2, "?>");
-            } else if (starts_with_at(text, i, "<!DOCTYPE") || starts_with_at(text, i, "<!doctype")) {
+            } else if (starts_with_at(text, i, "<!DOCTYPE") ||
+                       starts_with_at(text, i, "<!doctype")) {
                 i = skip_doctype(text, i);
             } else {
                 ++i;

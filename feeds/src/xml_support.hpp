@@ -4,12 +4,12 @@
 // documents parseable before pugixml sees them.
 #pragma once
 
+#include <pugixml.hpp>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <pugixml.hpp>
 
 namespace feedwire::feeds::detail {
 
@@ -56,8 +56,10 @@ std::string text_of(pugi::xml_node element);
 std::string text_or_markup(pugi::xml_node element, bool* is_markup);
 
 // Serializes the children of `element` as HTML, dropping namespace
-// prefixes and xmlns attributes.
-std::string inner_html(pugi::xml_node element);
+// prefixes, xmlns and xml: attributes. URL attributes under an element
+// with its own xml:base are resolved against it (the enclosing `base`
+// first), since that information is gone once the markup is a string.
+std::string inner_html(pugi::xml_node element, const std::string& base = {});
 
 // The attribute value, or "" (pugixml's as_string default).
 std::string_view attr(pugi::xml_node element, const char* name);
@@ -79,6 +81,22 @@ struct salvage_report {
 // CDATA sections, comments, processing instructions and the DOCTYPE as
 // they are. Returns `text` untouched (no copy) when nothing needs fixing.
 std::string_view salvage_xml(std::string_view text, std::string& storage, salvage_report& report);
+
+struct lenient_report {
+    std::size_t dropped_entries = 0;   // items/entries cut off by the end of input
+    std::size_t ignored_end_tags = 0;  // end tags that closed nothing open
+    bool is_too_deep = false;
+};
+
+// Builds `doc` from markup that strict XML parsing refused, the way a
+// browser reads tag soup: unquoted and valueless attributes, stray '<',
+// HTML void elements (<br>, <img>) left open, end tags that do not match
+// (they close up to the nearest open element of that name, or are
+// ignored), HTML entities, unterminated CDATA. Entries (<item>, <entry>)
+// still open at the end of input are incomplete and dropped. Returns false
+// when nesting exceeds `max_depth`.
+bool parse_xml_leniently(std::string_view text, pugi::xml_document& doc, unsigned max_depth,
+                         lenient_report& report);
 
 // Depth of the deepest element, walking iteratively (no recursion on
 // hostile documents).

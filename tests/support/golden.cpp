@@ -1,10 +1,10 @@
 // See golden.hpp.
 #include "golden.hpp"
 
+#include "feedwire/feeds/dates.hpp"
+
 #include <fstream>
 #include <iterator>
-
-#include "feedwire/feeds/dates.hpp"
 
 namespace feedwire::testing {
 namespace {

@@ -2,13 +2,13 @@
 // field-by-field comparison that names what differs.
 #pragma once
 
-#include <filesystem>
-#include <string>
-#include <vector>
+#include "feedwire/feeds/parse.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "feedwire/feeds/parse.hpp"
+#include <filesystem>
+#include <string>
+#include <vector>
 
 namespace feedwire::testing {
 

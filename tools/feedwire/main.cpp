@@ -1,10 +1,10 @@
 // feedwire: the command-line tool. Parses arguments and dispatches to a
 // subcommand; everything else lives in the libraries.
-#include <iostream>
+#include "commands.hpp"
 
 #include <CLI/CLI.hpp>
 
-#include "commands.hpp"
+#include <iostream>
 
 int main(int argc, char** argv) {
     CLI::App app{"feedwire: news feed ingestion tools"};

@@ -1,16 +1,16 @@
 // `feedwire parse`: feed documents to JSON Lines, one normalized item per
 // line, without Redis. Warnings and errors go to stderr, each prefixed with
 // the input's name, so stdout stays machine-readable.
+#include "commands.hpp"
+#include "feedwire/feeds/dates.hpp"
+#include "feedwire/feeds/parse.hpp"
+
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
-
-#include "commands.hpp"
-#include "feedwire/feeds/dates.hpp"
-#include "feedwire/feeds/parse.hpp"
 
 namespace feedwire::cli {
 namespace {
@@ -70,8 +70,8 @@ int run_parse(const parse_command_options& options) {
         }
         for (const auto& w : parsed->warnings) std::cerr << label << ": warning: " << w << '\n';
         if (options.print_feed) {
-            std::cout << feeds::to_json(parsed->feed).dump(-1, ' ', false,
-                                                            nlohmann::json::error_handler_t::replace)
+            std::cout << feeds::to_json(parsed->feed)
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                       << '\n';
             continue;
         }

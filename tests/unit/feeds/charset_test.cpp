@@ -332,20 +332,20 @@ TEST(Charset, EmptyDocumentIsEmptyUtf8) {
 
 // --- control characters -------------------------------------------------------
 
-TEST(Charset, RemovesXmlInvalidControlCharacters) {
+TEST(Charset, ReplacesXmlInvalidControlCharactersWithSpaces) {
     const auto d = decode_xml_document(
         "<t>a\x01"
         "b\x0B\x0C\tc\r\n\x1F"
         "d\x7F</t>",
         "");
-    EXPECT_EQ(d.utf8, "<t>ab\tc\r\nd\x7F</t>");
+    EXPECT_EQ(d.utf8, "<t>a b  \tc\r\n d\x7F</t>");
     ASSERT_EQ(d.warnings.size(), 1U);
-    EXPECT_EQ(d.warnings[0], "removed 4 control characters");
+    EXPECT_EQ(d.warnings[0], "replaced 4 control characters with spaces");
 
     const auto w =
         decode_xml_document("\xFF\xFE"s + utf16(u"<t>\u0002Москва\u001F</t>", false), "");
-    EXPECT_EQ(w.utf8, "<t>Москва</t>");
-    EXPECT_EQ(w.warnings, std::vector<std::string>{"removed 2 control characters"});
+    EXPECT_EQ(w.utf8, "<t> Москва </t>");
+    EXPECT_EQ(w.warnings, std::vector<std::string>{"replaced 2 control characters with spaces"});
 }
 
 TEST(Charset, GenericDecodingKeepsControlCharacters) {

@@ -3,11 +3,11 @@
 // breadth; these pin the rules.
 #include "feedwire/feeds/parse.hpp"
 
+#include "feedwire/feeds/dates.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "feedwire/feeds/dates.hpp"
 
 namespace feedwire::feeds {
 namespace {
@@ -174,7 +174,7 @@ TEST(Parse, TruncatedDocumentKeepsCompleteEntries) {
     ASSERT_EQ(f.items.size(), 2U);
     EXPECT_EQ(f.items[1].headline, "Two");
     EXPECT_TRUE(f.is_salvaged);
-    EXPECT_TRUE(has_warning(f, "incomplete last entry"));
+    EXPECT_TRUE(has_warning(f, "incomplete last entry dropped"));
 }
 
 TEST(Parse, HtmlEntitiesAndBareAmpersandsAreSalvaged) {
@@ -319,6 +319,60 @@ TEST(Parse, Windows1251DeclaredInXml) {
     ASSERT_EQ(f.items.size(), 1U);
     EXPECT_EQ(f.items[0].headline, "\u041c\u043e\u0441\u043a\u0432\u0430");
     EXPECT_EQ(f.encoding, "windows-1251");
+}
+
+TEST(Parse, BrokenMarkupIsReadLenientlyWithoutLosingLaterEntries) {
+    const auto f = parse_ok(
+        rss("<item><title>Inflation < 2%</title><guid>1</guid>"
+            "<description>Line one<br>line two <p>para</description></item>"
+            "<item><title>After</title><guid>2</guid><enclosure url=https://n.example.com/a.mp3 "
+            "type=audio/mpeg length=10 /></item>"));
+    ASSERT_EQ(f.items.size(), 2U);
+    EXPECT_EQ(f.items[0].headline, "Inflation < 2%");
+    EXPECT_EQ(f.items[0].description_text, "Line one\nline two\n\npara");
+    EXPECT_EQ(f.items[1].headline, "After");
+    ASSERT_EQ(f.items[1].associations.size(), 1U);
+    EXPECT_EQ(f.items[1].associations[0].uri, "https://n.example.com/a.mp3");
+    EXPECT_TRUE(f.is_salvaged);
+    EXPECT_TRUE(has_warning(f, "re-read leniently"));
+}
+
+TEST(Parse, TruncatedJsonFeedKeepsCompleteItems) {
+    const auto f =
+        parse_ok(R"({"version":"https://jsonfeed.org/version/1.1","title":"J","items":[)"
+                 R"({"id":"1","title":"One"},{"id":"2","title":"Two"},{"id":"3","title":"Th)");
+    ASSERT_EQ(f.items.size(), 2U);
+    EXPECT_EQ(f.items[1].headline, "Two");
+    EXPECT_TRUE(f.is_salvaged);
+}
+
+TEST(Parse, RepeatedAtomIdsKeepTheNewestVersion) {
+    const auto f = parse_ok(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>"
+        "<entry><id>urn:x</id><title>Old</title><updated>2019-11-22T08:00:00Z</updated></entry>"
+        "<entry><id>urn:x</id><title>New</title><updated>2019-11-22T09:00:00Z</updated></entry>"
+        "<entry><id>urn:y</id><title>Other</title><updated>2019-11-22T07:00:00Z</updated></entry>"
+        "</feed>");
+    ASSERT_EQ(f.items.size(), 2U);
+    EXPECT_EQ(f.items[0].headline, "New");
+    EXPECT_EQ(f.items[1].headline, "Other");
+}
+
+TEST(Parse, NonWebItemLinksAreDropped) {
+    const auto f =
+        parse_ok(rss("<item><title>A</title><link>javascript:void(0)</link></item>"
+                     "<item><title>B</title><link>mailto:desk@example.com</link></item>"));
+    ASSERT_EQ(f.items.size(), 2U);
+    EXPECT_TRUE(f.items[0].url.empty());
+    EXPECT_TRUE(f.items[1].url.empty());
+}
+
+TEST(Parse, PhpWarningWithMarkupBeforeTheDeclaration) {
+    const auto f =
+        parse_ok("<br />\n<b>Warning</b>: include(x.php): failed on line <b>12</b><br />\n" +
+                 std::string("<?xml version=\"1.0\"?>") + rss("<item><title>A</title></item>"));
+    ASSERT_EQ(f.items.size(), 1U);
+    EXPECT_TRUE(has_warning(f, "junk before"));
 }
 
 }  // namespace

@@ -316,3 +316,22 @@ TEST(IsSafeLinkUrl, TruncatedInputIsHandledSafely) {
 
 }  // namespace
 }  // namespace feedwire::feeds
+
+namespace feedwire::feeds {
+namespace {
+
+TEST(CanonicalizeUrl, KeepsInternationalHostsInUnicode) {
+    EXPECT_EQ(canonicalize_url("https://B\xC3\xBC"
+                               "cher.Example/Caf\xC3\xA9"),
+              "https://b\xC3\xBC"
+              "cher.example/Caf%C3%A9");
+}
+
+TEST(CanonicalizeUrl, KeepsHashBangFragmentsOnly) {
+    EXPECT_EQ(canonicalize_url("https://example.com/#!/story/4471"),
+              "https://example.com/#!/story/4471");
+    EXPECT_EQ(canonicalize_url("https://example.com/a#top"), "https://example.com/a");
+}
+
+}  // namespace
+}  // namespace feedwire::feeds

@@ -17,13 +17,40 @@
 namespace feedwire::feeds {
 
 enum class encoding {
-    utf8, utf16le, utf16be, utf32le, utf32be, us_ascii,
-    iso8859_1, iso8859_2, iso8859_3, iso8859_4, iso8859_5, iso8859_6, iso8859_7,
-    iso8859_8, iso8859_9, iso8859_10, iso8859_11, iso8859_13, iso8859_14,
-    iso8859_15, iso8859_16,
-    windows1250, windows1251, windows1252, windows1253, windows1254, windows1255,
-    windows1256, windows1257, windows1258,
-    koi8_r, koi8_u, ibm866, x_mac_cyrillic,
+    utf8,
+    utf16le,
+    utf16be,
+    utf32le,
+    utf32be,
+    us_ascii,
+    iso8859_1,
+    iso8859_2,
+    iso8859_3,
+    iso8859_4,
+    iso8859_5,
+    iso8859_6,
+    iso8859_7,
+    iso8859_8,
+    iso8859_9,
+    iso8859_10,
+    iso8859_11,
+    iso8859_13,
+    iso8859_14,
+    iso8859_15,
+    iso8859_16,
+    windows1250,
+    windows1251,
+    windows1252,
+    windows1253,
+    windows1254,
+    windows1255,
+    windows1256,
+    windows1257,
+    windows1258,
+    koi8_r,
+    koi8_u,
+    ibm866,
+    x_mac_cyrillic,
 };
 
 // Canonical lower-case name ("utf-8", "windows-1251", "koi8-r", ...).
@@ -33,10 +60,10 @@ std::string_view encoding_name(encoding e);
 std::optional<encoding> lookup_encoding(std::string_view label);
 
 struct decoded_text {
-    std::string utf8;           // the document as UTF-8, BOM removed
+    std::string utf8;  // the document as UTF-8, BOM removed
     encoding used = encoding::utf8;
-    std::string how;            // "bom", "xml-declaration", "http-charset", "sniffed", "default"
-    std::size_t replaced = 0;   // invalid sequences replaced by U+FFFD
+    std::string how;           // "bom", "xml-declaration", "http-charset", "sniffed", "default"
+    std::size_t replaced = 0;  // invalid sequences replaced by U+FFFD
     std::vector<std::string> warnings;  // e.g. declared encoding wrong, unknown label
 };
 

@@ -4,13 +4,13 @@
 // empty strings here and are omitted from JSON, never written as "".
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace feedwire::feeds {
 
@@ -30,16 +30,16 @@ struct subject {
 };
 
 struct association {
-    std::string type;       // "picture", "video", "audio", "file"
-    std::string uri;        // absolute
+    std::string type;  // "picture", "video", "audio", "file"
+    std::string uri;   // absolute
     std::string mimetype;
-    std::string headline;   // caption
+    std::string headline;  // caption
     std::string creditline;
     std::optional<std::uint32_t> width;
     std::optional<std::uint32_t> height;
     std::optional<std::uint64_t> size;      // bytes, from an enclosure's length
     std::optional<std::uint32_t> duration;  // seconds
-    std::string rel;        // "thumbnail" for media:thumbnail, "enclosure" for enclosures
+    std::string rel;  // "thumbnail" for media:thumbnail, "enclosure" for enclosures
     friend bool operator==(const association&, const association&) = default;
 };
 
@@ -53,7 +53,7 @@ struct dateline_info {
 };
 
 struct source_info {
-    std::string feed;        // feed id
+    std::string feed;  // feed id
     std::string feed_url;
     std::string feed_title;
     std::optional<time_point> fetched_at;
@@ -111,12 +111,12 @@ struct feed_image {
 
 // The feed's own record; the daemon schedules from ttl, sy:* and skip*.
 struct feed_info {
-    std::string format;   // "rss2.0", "rss1.0", "atom1.0", "jsonfeed1.1", ...
-    std::string id;       // Atom id / JSON Feed feed_url
+    std::string format;  // "rss2.0", "rss1.0", "atom1.0", "jsonfeed1.1", ...
+    std::string id;      // Atom id / JSON Feed feed_url
     std::string title;
     std::string subtitle;
-    std::string link;     // the site (alternate) link
-    std::string self;     // rel=self
+    std::string link;               // the site (alternate) link
+    std::string self;               // rel=self
     std::vector<std::string> hubs;  // WebSub hubs
     std::string language;
     std::string copyright;

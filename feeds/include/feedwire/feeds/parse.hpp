@@ -16,14 +16,14 @@
 //   therefore keeps its `uri` as long as the feed keeps its guid.
 #pragma once
 
+#include "feedwire/feeds/item.hpp"
+#include "feedwire/feeds/result.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "feedwire/feeds/item.hpp"
-#include "feedwire/feeds/result.hpp"
 
 namespace feedwire::feeds {
 
@@ -32,7 +32,7 @@ struct parse_options {
     std::string content_type;      // HTTP Content-Type, with its charset
     std::string content_language;  // HTTP Content-Language
     std::optional<time_point> fetched_at;
-    std::string feed_id;           // defaults to the URL without its scheme
+    std::string feed_id;  // defaults to the URL without its scheme
     // A news feed is rarely above 2 MiB; 16 MiB leaves room for podcasts
     // with years of episodes while bounding the memory one feed can take.
     std::size_t max_bytes = 16U * 1024U * 1024U;

@@ -19,7 +19,8 @@ unexpected(E) -> unexpected<E>;
 template <typename T, typename E>
 class result {
 public:
-    result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    result(T value)
+        : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
     result(unexpected<E> err) : v_(std::in_place_index<1>, std::move(err.error)) {}  // NOLINT
 
     [[nodiscard]] bool has_value() const noexcept { return v_.index() == 0; }
