@@ -16,62 +16,53 @@ namespace {
 
 using json = nlohmann::json;
 
-unsigned json_depth(std::string_view text) noexcept {
-    unsigned depth = 0;
+// One pass over the JSON text, outside strings: the deepest nesting, and
+// the last point where an object closed inside an array (the end of the
+// last complete item) with the brackets still open there, for repairing a
+// document cut off in the middle.
+struct json_shape {
     unsigned deepest = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        if (c == '"')
-            in_string = true;
-        else if (c == '[' || c == '{')
-            deepest = std::max(deepest, ++depth);
-        else if ((c == ']' || c == '}') && depth > 0)
-            --depth;
-    }
-    return deepest;
-}
+    std::size_t last_item_end = 0;
+    std::string open_at_item_end;
+};
 
-// A JSON document cut off in the middle: keeps everything up to the last
-// object that closed inside an array (the last complete item) and closes
-// the brackets still open there. Returns "" when there is no such point.
-std::string close_truncated_json(std::string_view text) {
-    std::string stack;  // open brackets
-    std::size_t cut = 0;
-    std::string stack_at_cut;
+json_shape scan_json(std::string_view text) {
+    json_shape shape;
+    std::string open;  // brackets open at the current point
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (in_string) {
-            if (c == '\\')
+            if (c == '\\') {
                 ++i;
-            else if (c == '"')
+            } else if (c == '"') {
                 in_string = false;
+            }
             continue;
         }
         if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            stack.push_back(c);
-        } else if (c == ']' || c == '}') {
-            if (stack.empty()) return {};
-            stack.pop_back();
-            if (c == '}' && !stack.empty() && stack.back() == '[') {
-                cut = i + 1;
-                stack_at_cut = stack;
+            open.push_back(c);
+            // open.size() <= text.size(), bounded by parse_options::max_bytes.
+            shape.deepest = std::max(shape.deepest, static_cast<unsigned>(open.size()));
+        } else if ((c == ']' || c == '}') && !open.empty()) {
+            open.pop_back();
+            if (c == '}' && !open.empty() && open.back() == '[') {
+                shape.last_item_end = i + 1;
+                shape.open_at_item_end = open;
             }
         }
     }
-    if (cut == 0) return {};
-    std::string repaired(text.substr(0, cut));
-    for (auto it = stack_at_cut.rbegin(); it != stack_at_cut.rend(); ++it) {
+    return shape;
+}
+
+// The text up to the last complete item, with the open brackets closed;
+// "" when no item was complete.
+std::string close_truncated_json(std::string_view text, const json_shape& shape) {
+    if (shape.last_item_end == 0) return {};
+    std::string repaired(text.substr(0, shape.last_item_end));
+    for (auto it = shape.open_at_item_end.rbegin(); it != shape.open_at_item_end.rend(); ++it) {
         repaired.push_back(*it == '[' ? ']' : '}');
     }
     return repaired;
@@ -171,13 +162,14 @@ raw_entry read_item(const json& it, const std::string& base, const std::string& 
 
 bool parse_jsonfeed(std::string_view text, const std::string& document_base, unsigned max_depth,
                     raw_feed& feed, std::string* error) {
-    if (json_depth(text) > max_depth) {
+    const json_shape shape = scan_json(text);
+    if (shape.deepest > max_depth) {
         *error = "JSON nested deeper than " + std::to_string(max_depth) + " levels";
         return false;
     }
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded()) {
-        const std::string repaired = close_truncated_json(text);
+        const std::string repaired = close_truncated_json(text, shape);
         if (!repaired.empty()) doc = json::parse(repaired, nullptr, false);
         if (doc.is_discarded() || !doc.is_object()) {
             *error = "invalid JSON";
