@@ -407,7 +407,22 @@ bool has_scheme(string_view url) noexcept {
     return split(url).has_scheme;
 }
 
+// An absolute http(s) reference with nothing to clean or normalize comes
+// back as written: most links in feed HTML are such, and the general path
+// below allocates several strings per call. IPv6 literals ("[...]") take
+// the general path, which validates them.
+namespace {
+bool is_plain_absolute_web_url(string_view ref) noexcept {
+    if (ref.substr(0, 7) != "http://" && ref.substr(0, 8) != "https://") return false;
+    for (const char c : ref) {
+        if (byte(c) <= 0x20 || byte(c) == 0x7F || c == '\\' || c == '[' || c == ']') return false;
+    }
+    return ref.find("/.") == string_view::npos;
+}
+}  // namespace
+
 std::optional<std::string> resolve_url(string_view base_text, string_view ref_text) {
+    if (is_plain_absolute_web_url(ref_text)) return std::string(ref_text);
     std::string base = clean(base_text);
     std::string ref = clean(ref_text);
     if (has_control(ref)) return std::nullopt;
