@@ -136,11 +136,17 @@ bool read_media_element(pugi::xml_node element, const qname& q, raw_entry& entry
         if (entry.media_description.empty()) entry.media_description = trimmed(text_of(element));
     } else if (q.local == "credit") {
         if (entry.media_credit.empty()) entry.media_credit = trimmed(text_of(element));
+    } else if (q.local == "title") {
+        if (entry.media_title.empty()) entry.media_title = trimmed(text_of(element));
     }
     return true;
 }
 
 void finish_media(raw_entry& entry) {
+    if (entry.title.empty() && !entry.media_title.empty()) {
+        entry.title.value = entry.media_title;
+        entry.title.kind = text_kind::text;
+    }
     for (auto& m : entry.media) {
         if (m.rel == "thumbnail") continue;
         if (m.description.empty()) m.description = entry.media_description;

@@ -53,6 +53,7 @@ struct raw_entry {
     // that carry none of their own (Media RSS "optional elements" scoping).
     std::string media_description;
     std::string media_credit;
+    std::string media_title;  // entry-level media:title, the headline when there is no title
 };
 
 struct raw_feed {

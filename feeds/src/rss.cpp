@@ -13,8 +13,13 @@
 namespace feedwire::feeds::detail {
 namespace {
 
-bool is_core(ns space) noexcept {
-    return space == ns::none || space == ns::rss10 || space == ns::rss090 || space == ns::unknown;
+// RSS's own elements: no namespace, RSS 1.0's or 0.90's, or an unknown
+// default namespace (RSS 0.91/2.0 documents that declare one of their own
+// invention). A prefixed element of an unknown namespace is an extension
+// (<vendor:title>) and never stands in for the core element.
+bool is_core(const qname& q) noexcept {
+    return q.space == ns::none || q.space == ns::rss10 || q.space == ns::rss090 ||
+           (q.space == ns::unknown && !q.has_prefix);
 }
 
 template <typename T>
@@ -70,7 +75,7 @@ void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& bas
         if (c.type() != pugi::node_element) continue;
         const qname q = name_of(c);
         const std::string_view n = q.local;
-        if (is_core(q.space)) {
+        if (is_core(q)) {
             if (n == "title") {
                 info.title = trimmed(text_of(c));
             } else if (n == "link") {
@@ -152,7 +157,7 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
         if (c.type() != pugi::node_element) continue;
         const qname q = name_of(c);
         const std::string_view n = q.local;
-        if (is_core(q.space)) {
+        if (is_core(q)) {
             if (n == "title") {
                 e.title = title_text(c, e.base);
             } else if (n == "link") {

@@ -22,9 +22,14 @@ struct ns_entry {
 
 // Namespace URIs as published, plus the variants seen in the wild
 // (missing trailing slash, https).
-constexpr std::array<ns_entry, 22> k_namespaces = {{
+constexpr std::array<ns_entry, 26> k_namespaces = {{
     {"http://www.w3.org/2005/Atom", ns::atom10},
     {"http://purl.org/atom/ns#", ns::atom03},
+    // Drafts of Atom before 0.3 ("Echo", "Pie") went out under these.
+    {"http://purl.org/echo/", ns::atom03},
+    {"http://purl.org/pie/", ns::atom03},
+    {"http://example.com/newformat#", ns::atom03},
+    {"http://example.com/necho", ns::atom03},
     {"http://my.netscape.com/rdf/simple/0.9/", ns::rss090},
     {"http://purl.org/rss/1.0/", ns::rss10},
     {"http://www.w3.org/1999/02/22-rdf-syntax-ns#", ns::rdf},
@@ -341,6 +346,7 @@ qname name_of(pugi::xml_node element) {
         colon == std::string_view::npos ? std::string_view{} : full.substr(0, colon);
     qname q;
     q.local = colon == std::string_view::npos ? full : full.substr(colon + 1);
+    q.has_prefix = colon != std::string_view::npos;
     std::string_view uri;
     if (lookup_prefix(element, prefix, uri)) {
         q.space = uri.empty() ? ns::none : classify_uri(uri);

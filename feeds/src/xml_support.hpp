@@ -34,6 +34,7 @@ enum class ns {
 struct qname {
     ns space = ns::none;
     std::string_view local;
+    bool has_prefix = false;
 };
 
 // The namespace and local name of an element, resolving its prefix through

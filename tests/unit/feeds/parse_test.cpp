@@ -375,5 +375,22 @@ TEST(Parse, PhpWarningWithMarkupBeforeTheDeclaration) {
     EXPECT_TRUE(has_warning(f, "junk before"));
 }
 
+TEST(Parse, PrefixedExtensionElementsNeverReplaceCoreOnes) {
+    const auto f = parse_ok(
+        "<rss version=\"2.0\" xmlns:x=\"https://vendor.example/ns\"><channel><title>T</title>"
+        "<item><title>Real</title><x:title>Vendor</x:title><description>Body</description>"
+        "<x:description>INTERNAL</x:description></item></channel></rss>");
+    ASSERT_EQ(f.items.size(), 1U);
+    EXPECT_EQ(f.items[0].headline, "Real");
+    EXPECT_EQ(f.items[0].description_text, "Body");
+}
+
+TEST(Parse, EarlyAtomDraftNamespacesAreAtom) {
+    const auto f = parse_ok(
+        "<feed version=\"0.3\" xmlns=\"http://purl.org/echo/\"><title>Echo</title></feed>");
+    EXPECT_EQ(f.feed.format, "atom0.3");
+    EXPECT_EQ(f.feed.title, "Echo");
+}
+
 }  // namespace
 }  // namespace feedwire::feeds
