@@ -111,6 +111,8 @@ person read_person(pugi::xml_node e) {
 link_info read_link(pugi::xml_node e) {
     link_info l;
     l.href = trimmed(attr(e, "href"));
+    // Atom 0.3 era documents sometimes put the URL in the element's text.
+    if (l.href.empty()) l.href = trimmed(text_of(e));
     l.rel = trimmed(attr(e, "rel"));
     if (l.rel.empty()) l.rel = "alternate";
     l.type = trimmed(attr(e, "type"));
@@ -259,7 +261,9 @@ raw_feed parse_atom(pugi::xml_node root, const std::string& document_base) {
         }
     }
     for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
-        if (c.type() == pugi::node_element && local_name(c.name()) == "entry") {
+        // <item> in an Atom document is a common slip; read it as an entry.
+        if (c.type() == pugi::node_element &&
+            (local_name(c.name()) == "entry" || local_name(c.name()) == "item")) {
             feed.entries.push_back(read_entry(c, base, feed.info.authors));
         }
     }

@@ -161,7 +161,11 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
             if (n == "title") {
                 e.title = title_text(c, e.base);
             } else if (n == "link") {
+                // <link href="..."/>: Atom's form, seen in RSS written by hand.
                 if (e.link.empty()) e.link = trimmed(text_of(c));
+                if (e.link.empty() && trimmed(attr(c, "rel")).empty()) {
+                    e.link = trimmed(attr(c, "href"));
+                }
             } else if (n == "guid") {
                 e.guid = trimmed(text_of(c));
                 const std::string p = trimmed(attr(c, "isPermaLink"));

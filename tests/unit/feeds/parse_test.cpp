@@ -392,5 +392,17 @@ TEST(Parse, EarlyAtomDraftNamespacesAreAtom) {
     EXPECT_EQ(f.feed.title, "Echo");
 }
 
+TEST(Parse, HandWrittenLinkFormsAreRead) {
+    const auto rss_href = parse_ok(rss("<item><title>A</title><link href=\"/a\"/></item>"));
+    EXPECT_EQ(rss_href.items.at(0).url, "https://news.example.com/a");
+    const auto atom = parse_ok(
+        "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><title>A</title>"
+        "<item><title>In an item</title><link rel=\"alternate\" type=\"text/html\">"
+        "http://www.example.com/x</link></item></feed>");
+    ASSERT_EQ(atom.items.size(), 1U);
+    EXPECT_EQ(atom.items[0].headline, "In an item");
+    EXPECT_EQ(atom.items[0].url, "http://www.example.com/x");
+}
+
 }  // namespace
 }  // namespace feedwire::feeds
