@@ -144,9 +144,7 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
                 e.summary = read_text_construct(c, e.base);
             } else if (n == "content") {
                 e.content = read_text_construct(c, e.base);
-            } else if (n == "published" || n == "issued") {
-                if (e.published.empty()) e.published = trimmed(text_of(c));
-            } else if (n == "created") {
+            } else if (n == "published" || n == "issued" || n == "created") {
                 if (e.published.empty()) e.published = trimmed(text_of(c));
             } else if (n == "updated" || n == "modified") {
                 if (e.updated.empty() || n == "updated") e.updated = trimmed(text_of(c));

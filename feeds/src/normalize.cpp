@@ -25,7 +25,7 @@ std::string plain(const raw_text& t) {
 }
 
 // Headlines are one line: paragraph breaks from block markup become spaces.
-std::string one_line(std::string text) {
+std::string one_line(const std::string& text) {
     std::string out;
     out.reserve(text.size());
     bool pending = false;

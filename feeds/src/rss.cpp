@@ -52,7 +52,7 @@ raw_text title_text(pugi::xml_node e, const std::string& base) {
     return t;
 }
 
-void add_subject(std::vector<subject>& subjects, std::string name, std::string scheme) {
+void add_subject(std::vector<subject>& subjects, std::string name, const std::string& scheme) {
     name = trimmed(name);
     if (name.empty()) return;
     subjects.push_back({std::move(name), trimmed(scheme)});

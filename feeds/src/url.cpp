@@ -484,7 +484,7 @@ std::optional<std::string> resolve_url(string_view base_text, string_view ref_te
 }
 
 std::string canonicalize_url(string_view absolute_url) {
-    const std::string s = clean(absolute_url);
+    std::string s = clean(absolute_url);
     const parts p = split(s);
     if (!p.has_scheme) return s;
     std::string out;

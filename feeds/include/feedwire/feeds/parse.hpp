@@ -35,7 +35,7 @@ struct parse_options {
     std::string feed_id;  // defaults to the URL without its scheme
     // A news feed is rarely above 2 MiB; 16 MiB leaves room for podcasts
     // with years of episodes while bounding the memory one feed can take.
-    std::size_t max_bytes = 16U * 1024U * 1024U;
+    std::size_t max_bytes = std::size_t{16} * 1024 * 1024;
     // Feeds nest 4 to 8 levels, XHTML content a dozen more; 256 bounds
     // recursive work on hostile documents without refusing real ones.
     unsigned max_depth = 256;
