@@ -21,4 +21,12 @@ struct parse_command_options {
 // usage error.
 int run_parse(const parse_command_options& options);
 
+struct check_config_options {
+    std::string file;
+};
+
+// Exit status: 0 when the configuration is valid (a summary on stdout), 1
+// when it is not (every problem on stderr as FILE:LINE: key: message).
+int run_check_config(const check_config_options& options);
+
 }  // namespace feedwire::cli

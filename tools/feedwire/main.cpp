@@ -29,6 +29,12 @@ int main(int argc, char** argv) {
                         "Print the feed's own record (title, links, schedule hints) instead of "
                         "its items");
 
+    feedwire::cli::check_config_options check_config;
+    CLI::App* check_config_cmd = app.add_subcommand(
+        "check-config", "Validate a configuration file, its includes and OPML lists");
+    check_config_cmd->add_option("file", check_config.file, "The configuration file (TOML)")
+        ->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -36,5 +42,6 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     if (parse_cmd->parsed()) return feedwire::cli::run_parse(parse);
+    if (check_config_cmd->parsed()) return feedwire::cli::run_check_config(check_config);
     return 2;
 }

@@ -1,0 +1,109 @@
+// The validated configuration of feedwire: plain values, every default
+// already applied, so the daemon never consults a fallback. Produced only by
+// load_config (loader.hpp); each problem found on the way is a config_error
+// carrying the file, line and key it came from.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedwire::config {
+
+enum class config_errc {
+    syntax,           // TOML syntax error
+    unknown_key,      // key not in the schema (message may suggest a near miss)
+    wrong_type,       // e.g. a number where a string is expected
+    bad_value,        // right type, value out of range or malformed
+    bad_duration,     // not "90s", "5m", "1h30m", "250ms"
+    bad_size,         // not "10MiB", "512KiB", "1GB", 1000
+    bad_redis_url,    // not redis://[user[:pass]@]host[:port][/db] or unix:///path
+    duplicate_id,     // two feeds with one id
+    missing_url,      // a feed without url
+    bad_url,          // feed url not http(s)
+    unreadable_file,  // main file, include or OPML file that cannot be read
+    no_match,         // include/opml glob matching nothing (a warning)
+    malformed_opml,   // not XML, or not an OPML document
+};
+
+struct config_error {
+    config_errc code = config_errc::bad_value;
+    std::string file;
+    int line = 0;  // 1-based; 0 when the problem concerns the whole file
+    std::string key;
+    std::string message;
+};
+
+enum class redis_scheme { tcp, unix_socket };
+
+struct redis_config {
+    redis_scheme scheme = redis_scheme::tcp;
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 6379;
+    std::string socket_path;  // scheme unix_socket only
+    int db = 0;
+    std::string user;
+    std::string password;
+    // MAXLEN ~ for every stream (issue 3: "default 100000 per stream").
+    std::uint64_t maxlen = 100000;
+};
+
+struct daemon_config {
+    std::string state_dir = "/var/lib/feedwire";
+    std::string listen = "127.0.0.1:9464";  // status/metrics endpoint; empty = off
+    std::string user_agent;                 // empty: the daemon names feedwire and its version
+    std::string contact_url;                // appended to the User-Agent
+    std::chrono::milliseconds shutdown_timeout{std::chrono::seconds{10}};
+    int per_host_connections = 2;
+    std::chrono::milliseconds min_interval{std::chrono::minutes{1}};
+    std::chrono::milliseconds max_interval{std::chrono::hours{24}};
+    bool allow_private_networks = false;
+};
+
+struct feed_config {
+    std::string id;  // given, or derived from url (derive_feed_id)
+    std::string url;
+    std::string title;  // from OPML, or `title` in TOML; informational
+    std::chrono::milliseconds interval{std::chrono::minutes{10}};
+    std::chrono::milliseconds timeout{std::chrono::seconds{30}};
+    std::uint64_t max_body = 16ull * 1024 * 1024;
+    std::map<std::string, std::string> headers;
+    std::string user_agent;  // empty: daemon.user_agent
+    std::vector<std::string> tags;
+    std::string stream = "feedwire:items";
+    std::string agency;
+    bool fetch_article = false;
+    bool enabled = true;
+    std::string file;  // where the feed was defined
+    int line = 0;
+};
+
+struct configuration {
+    redis_config redis;
+    daemon_config daemon;
+    std::vector<feed_config> feeds;
+    std::vector<std::string> files;  // every file read, main file first
+};
+
+// redis://[user[:password]@]host[:port][/db], host may be [IPv6];
+// unix:///path/to.sock[?db=N]. rediss:// is rejected: Debian 12's hiredis
+// 0.14 has no TLS. Userinfo is percent-decoded. nullopt + reason on error.
+std::optional<redis_config> parse_redis_url(std::string_view url, std::string& reason);
+
+// The URL for humans: the password is never shown.
+std::string describe(const redis_config& redis);
+
+// The id of a feed without one: host, port, path and query of the URL,
+// lowercased, every character outside [a-z0-9._-] replaced by '-', runs of
+// '-' collapsed, leading and trailing '-' dropped.
+// "https://tass.com/rss/v2.xml" -> "tass.com-rss-v2.xml".
+std::string derive_feed_id(std::string_view url);
+
+// Ids must be usable inside Redis keys and URLs: [a-z0-9._-], 1..200 chars.
+bool is_valid_feed_id(std::string_view id);
+
+}  // namespace feedwire::config
