@@ -173,12 +173,8 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
                     m.type = l.type;
                     m.rel = "enclosure";
                     m.title = l.title;
-                    const std::string len = trimmed(attr(c, "length"));
-                    if (!len.empty() && len.find_first_not_of("0123456789") == std::string::npos &&
-                        len.size() < 19) {
-                        m.size = std::stoull(len);
-                        if (*m.size == 0) m.size.reset();
-                    }
+                    m.size = parse_unsigned<std::uint64_t>(attr(c, "length"));
+                    if (m.size && *m.size == 0) m.size.reset();
                     e.media.push_back(std::move(m));
                 }
             } else if (n == "source") {

@@ -5,19 +5,12 @@
 // the entry level, to every media item that has none of its own.
 #include "formats.hpp"
 
-#include <charconv>
-
 namespace feedwire::feeds::detail {
 namespace {
 
 template <typename T>
 std::optional<T> number_attr(pugi::xml_node e, const char* name) {
-    const std::string v = trimmed(attr(e, name));
-    T value{};
-    const char* end = v.data() + v.size();
-    auto [ptr, ec] = std::from_chars(v.data(), end, value);
-    if (ec != std::errc{} || ptr != end || v.empty()) return std::nullopt;
-    return value;
+    return parse_unsigned<T>(attr(e, name));
 }
 
 // itunes:duration: "SS", "MM:SS" or "HH:MM:SS".

@@ -8,8 +8,6 @@
 #include "feedwire/feeds/url.hpp"
 #include "formats.hpp"
 
-#include <charconv>
-
 namespace feedwire::feeds::detail {
 namespace {
 
@@ -20,16 +18,6 @@ namespace {
 bool is_core(const qname& q) noexcept {
     return q.space == ns::none || q.space == ns::rss10 || q.space == ns::rss090 ||
            (q.space == ns::unknown && !q.has_prefix);
-}
-
-template <typename T>
-std::optional<T> parse_number(std::string_view text) {
-    const std::string v = trimmed(text);
-    T value{};
-    const char* end = v.data() + v.size();
-    auto [ptr, ec] = std::from_chars(v.data(), end, value);
-    if (ec != std::errc{} || ptr != end || v.empty()) return std::nullopt;
-    return value;
 }
 
 // RSS titles and descriptions carry no type: descriptions are HTML by the
@@ -69,7 +57,7 @@ void read_atom_link(pugi::xml_node e, feed_info& info) {
                           trimmed(attr(e, "title"))});
 }
 
-void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& base) {
+void read_channel(pugi::xml_node channel, raw_feed& feed) {
     feed_info& info = feed.info;
     for (pugi::xml_node c = channel.first_child(); c; c = c.next_sibling()) {
         if (c.type() != pugi::node_element) continue;
@@ -91,7 +79,7 @@ void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& bas
             } else if (n == "managingEditor" || n == "webMaster") {
                 if (n == "managingEditor") info.authors.push_back(parse_person_text(text_of(c)));
             } else if (n == "ttl") {
-                info.ttl_minutes = parse_number<std::uint32_t>(text_of(c));
+                info.ttl_minutes = parse_unsigned<std::uint32_t>(text_of(c));
             } else if (n == "lastBuildDate" || (n == "pubDate" && feed.updated_text.empty())) {
                 feed.updated_text = trimmed(text_of(c));
             } else if (n == "image") {
@@ -101,8 +89,8 @@ void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& bas
                     if (in == "url") img.url = trimmed(text_of(ic));
                     if (in == "title") img.title = trimmed(text_of(ic));
                     if (in == "link") img.link = trimmed(text_of(ic));
-                    if (in == "width") img.width = parse_number<std::uint32_t>(text_of(ic));
-                    if (in == "height") img.height = parse_number<std::uint32_t>(text_of(ic));
+                    if (in == "width") img.width = parse_unsigned<std::uint32_t>(text_of(ic));
+                    if (in == "height") img.height = parse_unsigned<std::uint32_t>(text_of(ic));
                 }
                 // RSS 1.0 names the image by rdf:resource on the channel.
                 if (img.url.empty()) img.url = trimmed(attr(c, "rdf:resource"));
@@ -110,7 +98,7 @@ void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& bas
             } else if (n == "skipHours") {
                 for (pugi::xml_node h = c.first_child(); h; h = h.next_sibling()) {
                     if (local_name(h.name()) != "hour") continue;
-                    auto v = parse_number<std::uint32_t>(text_of(h));
+                    auto v = parse_unsigned<std::uint32_t>(text_of(h));
                     // RSS 2.0 says 0-23; 24 is seen in the wild and means midnight.
                     if (v && *v <= 24) info.skip_hours.push_back(*v % 24U);
                 }
@@ -134,7 +122,7 @@ void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& bas
         } else if (q.space == ns::sy) {
             if (n == "updatePeriod") info.update_period = trimmed(text_of(c));
             if (n == "updateFrequency") {
-                info.update_frequency = parse_number<std::uint32_t>(text_of(c));
+                info.update_frequency = parse_unsigned<std::uint32_t>(text_of(c));
             }
             if (n == "updateBase") feed.update_base_text = trimmed(text_of(c));
         } else if (q.space == ns::itunes && n == "image" && !info.image) {
@@ -143,7 +131,6 @@ void read_channel(pugi::xml_node channel, raw_feed& feed, const std::string& bas
             if (!img.url.empty()) info.image = std::move(img);
         }
     }
-    (void)base;
 }
 
 raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
@@ -184,7 +171,7 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
                 m.url = trimmed(attr(c, "url"));
                 m.type = trimmed(attr(c, "type"));
                 m.rel = "enclosure";
-                m.size = parse_number<std::uint64_t>(attr(c, "length"));
+                m.size = parse_unsigned<std::uint64_t>(attr(c, "length"));
                 if (m.size && *m.size == 0) m.size.reset();
                 if (!m.url.empty()) e.media.push_back(std::move(m));
             }
@@ -297,7 +284,7 @@ raw_feed parse_rss(pugi::xml_node root, const std::string& document_base) {
     std::string channel_base = root_base;
     if (channel) {
         channel_base = base_of(channel, root_base);
-        read_channel(channel, feed, channel_base);
+        read_channel(channel, feed);
     }
     if (feed.info.language.empty()) {
         feed.info.language = channel ? trimmed(attr(channel, "xml:lang")) : "";

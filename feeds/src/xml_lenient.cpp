@@ -15,14 +15,6 @@ namespace {
 
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-bool is_name_start(unsigned char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
-}
-
-bool is_name_char(unsigned char c) noexcept {
-    return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
 // HTML void elements that raw HTML in feeds leaves open. Not "link" or
 // "source": RSS has elements of those names with content.
 bool is_html_void(std::string_view name) noexcept {

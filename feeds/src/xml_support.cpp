@@ -208,14 +208,6 @@ void serialize(std::string& out, pugi::xml_node node, const std::string& content
     }
 }
 
-bool is_name_start(unsigned char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
-}
-
-bool is_name_char(unsigned char c) noexcept {
-    return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
 bool is_hex(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -333,6 +325,14 @@ std::size_t document_start(std::string_view s) noexcept {
 }
 
 }  // namespace
+
+bool is_name_start(unsigned char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
+}
+
+bool is_name_char(unsigned char c) noexcept {
+    return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
 
 std::string_view local_name(std::string_view qualified) noexcept {
     const std::size_t colon = qualified.find(':');

@@ -6,7 +6,9 @@
 
 #include <pugixml.hpp>
 
+#include <charconv>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +63,30 @@ std::string text_or_markup(pugi::xml_node element, bool* is_markup);
 // with its own xml:base are resolved against it (the enclosing `base`
 // first), since that information is gone once the markup is a string.
 std::string inner_html(pugi::xml_node element, const std::string& base = {});
+
+// XML 1.0 NameStartChar / NameChar, for ASCII; every byte of a multi-byte
+// UTF-8 sequence counts as a name character.
+bool is_name_start(unsigned char c) noexcept;
+bool is_name_char(unsigned char c) noexcept;
+
+// A whole unsigned decimal number, surrounding ASCII whitespace allowed
+// ("1234", " 15 "); nullopt for anything else, including overflow.
+template <typename T>
+std::optional<T> parse_unsigned(std::string_view text) {
+    std::size_t b = 0;
+    std::size_t e = text.size();
+    while (b < e && (text[b] == ' ' || text[b] == '\t' || text[b] == '\n' || text[b] == '\r')) ++b;
+    while (e > b && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\n' ||
+                     text[e - 1] == '\r')) {
+        --e;
+    }
+    if (b == e) return std::nullopt;
+    T value{};
+    const char* end = text.data() + e;
+    auto [ptr, ec] = std::from_chars(text.data() + b, end, value);
+    if (ec != std::errc{} || ptr != end) return std::nullopt;
+    return value;
+}
 
 // The attribute value, or "" (pugixml's as_string default).
 std::string_view attr(pugi::xml_node element, const char* name);
