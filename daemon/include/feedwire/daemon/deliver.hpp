@@ -1,0 +1,99 @@
+// Delivery of items to Redis streams (the stream contract of DESIGN.md).
+//
+// One Redis 7 FUNCTION, loaded with FUNCTION LOAD REPLACE at every connect
+// (functions survive restarts and replicate; EVALSHA's script cache does
+// not), does the check and the writes in one atomic step per item:
+//   seen hash `feedwire:seen:{<feed>}`: uri -> "<content fingerprint> <revision>"
+//   unseen uri            -> XADD to every stream (event=new, revision 1)
+//   same fingerprint      -> nothing (already delivered)
+//   changed fingerprint   -> XADD (event=update, revision+1)
+// then records the uri. A crash between check and XADD cannot happen, and
+// resending after a lost reply delivers nothing twice.
+//
+// Items of one feed are sent back to back (pipelined through the client's
+// in-flight window), not one round trip each.
+#pragma once
+
+#include "feedwire/daemon/redis.hpp"
+#include "feedwire/feeds/item.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace feedwire::daemon {
+
+// The Lua source of the `feedwire` function library (FUNCTION LOAD REPLACE).
+std::string_view delivery_library_source();
+// FUNCTION LOAD REPLACE <source>, for redis_client::set_prelude.
+std::vector<std::string> delivery_library_load_command();
+
+// The streams an item goes to: the feed's `stream`, where `{tag}` yields
+// one stream per tag of the feed (none when it has no tags) and `{feed}`
+// the feed id. Empty names are dropped, duplicates removed, order kept.
+std::vector<std::string> route_streams(std::string_view stream_template, const std::string& feed_id,
+                                       const std::vector<std::string>& tags);
+
+// FCALL feedwire_deliver argv for one item.
+std::vector<std::string> deliver_command(const std::string& feed_id, const feeds::item& item,
+                                         const std::vector<std::string>& streams,
+                                         std::uint64_t maxlen);
+
+enum class delivery_event { added, updated, unchanged };
+
+struct delivery_result {
+    delivery_event event = delivery_event::unchanged;
+    std::uint32_t revision = 0;
+    std::string stream_id;  // id of the entry in the first stream; empty when unchanged
+};
+
+// Reads the function's reply; nullopt + reason when it is not what the
+// function returns (an error reply, a wrong shape).
+std::optional<delivery_result> read_delivery_reply(const redis_reply& reply, std::string& reason);
+
+struct batch_summary {
+    std::size_t added = 0;
+    std::size_t updated = 0;
+    std::size_t unchanged = 0;
+    std::size_t failed = 0;  // gave up (see error)
+    std::string error;       // first failure, for the feed's status
+    bool ok() const { return failed == 0; }
+};
+
+struct deliverer_options {
+    std::uint64_t maxlen = 100000;  // MAXLEN ~ per stream
+    // A command whose outcome is unknown (lost reply, timeout) or that met
+    // -LOADING is sent again: the function makes that safe. Up to this many
+    // attempts per item, with the client reconnecting in between.
+    int max_attempts = 1000;
+    std::chrono::milliseconds retry_delay{std::chrono::milliseconds{500}};
+};
+
+class deliverer {
+public:
+    using done_handler = std::function<void(batch_summary)>;
+
+    deliverer(boost::asio::io_context& io, redis_client& redis, deliverer_options options = {});
+    ~deliverer();
+    deliverer(const deliverer&) = delete;
+    deliverer& operator=(const deliverer&) = delete;
+
+    // Delivers the items of one poll; `done` runs once every item is settled
+    // (delivered, found unchanged, or given up after max_attempts).
+    void deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
+                 const std::vector<std::string>& streams, done_handler done);
+
+    // Items waiting for Redis (for status, metrics and shutdown).
+    std::size_t pending() const;
+    // Gives up on everything pending: their batches finish with failures.
+    void abandon();
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace feedwire::daemon

@@ -1,0 +1,1 @@
+// placeholder: the service lands here
