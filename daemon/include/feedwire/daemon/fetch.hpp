@@ -20,7 +20,8 @@ struct fetch_request {
     std::string last_modified;  // sent as If-Modified-Since when not empty
     std::chrono::milliseconds connect_timeout{std::chrono::seconds{15}};
     std::chrono::milliseconds total_timeout{std::chrono::seconds{30}};
-    // Abort when fewer than low_speed_bytes arrive per low_speed_window.
+    // Abort when the transfer stays below low_speed_bytes per second for a
+    // whole low_speed_window (CURLOPT_LOW_SPEED_LIMIT / _TIME).
     long low_speed_bytes = 64;
     std::chrono::seconds low_speed_window{20};
     // Cap on the body as delivered to us, after decompression, counted in the
