@@ -203,17 +203,18 @@ private:
 
     std::optional<std::chrono::milliseconds> get_duration(const std::string& file,
                                                           const toml::node& node,
-                                                          const std::string& key) {
+                                                          const std::string& key,
+                                                          bool may_be_zero = false) {
         const auto* s = node.as_string();
         if (s == nullptr) {
             wrong_type(file, node, key, "a duration string such as \"90s\", \"5m\" or \"1h30m\"");
             return std::nullopt;
         }
         const auto d = parse_duration(s->get());
-        if (!d || d->count() == 0) {
+        if (!d || (d->count() == 0 && !may_be_zero)) {
             error(config_errc::bad_duration, file, node, key,
-                  "\"" + s->get() +
-                      "\" is not a positive duration such as \"90s\", \"5m\", "
+                  "\"" + s->get() + "\" is not a " + (may_be_zero ? "" : "positive ") +
+                      "duration such as \"90s\", \"5m\", "
                       "\"1h30m\" or \"250ms\"");
             return std::nullopt;
         }
@@ -389,6 +390,7 @@ private:
                                                            "min_interval",
                                                            "max_interval",
                                                            "per_host_connections",
+                                                           "per_host_spacing",
                                                            "allow_private_networks"};
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
@@ -424,6 +426,8 @@ private:
                 if (auto n = get_int(file, value, key, 1, 64)) {
                     daemon.per_host_connections = static_cast<int>(*n);
                 }
+            } else if (name == "per_host_spacing") {
+                if (auto d = get_duration(file, value, key, true)) daemon.per_host_spacing = *d;
             } else if (name == "allow_private_networks") {
                 if (auto b = get_bool(file, value, key)) daemon.allow_private_networks = *b;
             } else {

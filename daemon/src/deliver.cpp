@@ -1,1 +1,381 @@
-// placeholder: filled in by the component's author
+// Delivery of items to Redis streams through the `feedwire` FUNCTION library.
+//
+// The Lua function does the dedup check, the XADDs and the seen-hash update
+// in one atomic step, so sending an item again after a lost reply delivers
+// nothing twice (NOTES.md 16): that is what lets the deliverer retry every
+// command whose outcome is unknown. It is a FUNCTION, not EVALSHA, because
+// the script cache is empty after a restart (NOTES.md 15); the client loads
+// it again at every connect through its prelude.
+//
+// The deliverer hands every item of a batch to the client at once; the
+// client's in-flight window pipelines them (NOTES.md 14). Handlers hold a
+// weak_ptr to the deliverer's state, so a destroyed deliverer runs nothing.
+#include "feedwire/daemon/deliver.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <memory>
+#include <utility>
+
+namespace feedwire::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+// KEYS[1] seen hash, KEYS[2..] streams.
+// ARGV: uri, fingerprint, maxlen, feed, url, headline, versioncreated,
+// duplicate_of, item JSON (with "revision":1).
+// Returns {status (1 added, 2 updated, 0 unchanged), revision, first entry id}.
+constexpr std::string_view library_source = R"lua(#!lua name=feedwire
+-- feedwire_deliver: dedup check, XADD to every stream and seen-hash update in
+-- one atomic step (feedwire daemon/src/deliver.cpp documents the contract).
+local function deliver(keys, args)
+    local seen = keys[1]
+    local uri, fingerprint, maxlen = args[1], args[2], args[3]
+    local event, revision = 'new', 1
+    local previous = redis.call('HGET', seen, uri)
+    if previous then
+        local old_fingerprint, old_revision = string.match(previous, '^(.*) (%d+)$')
+        if old_revision then
+            if old_fingerprint == fingerprint then
+                return {0, tonumber(old_revision), ''}
+            end
+            event, revision = 'update', tonumber(old_revision) + 1
+        end
+    end
+    local item = args[9]
+    if revision ~= 1 then
+        -- The key appears once: quotes inside string values are escaped.
+        local at = string.find(item, '"revision":1', 1, true)
+        if at then
+            item = string.sub(item, 1, at - 1) .. '"revision":' ..
+                string.format('%d', revision) .. string.sub(item, at + 12)
+        end
+    end
+    local fields = {'uri', uri, 'event', event, 'feed', args[4]}
+    local optional = {{'url', args[5]}, {'headline', args[6]},
+                      {'versioncreated', args[7]}, {'duplicate_of', args[8]}}
+    for _, field in ipairs(optional) do
+        if field[2] ~= '' then
+            fields[#fields + 1] = field[1]
+            fields[#fields + 1] = field[2]
+        end
+    end
+    fields[#fields + 1] = 'item'
+    fields[#fields + 1] = item
+    local first_id = ''
+    for i = 2, #keys do
+        local id
+        if maxlen == '0' then
+            id = redis.call('XADD', keys[i], '*', unpack(fields))
+        else
+            id = redis.call('XADD', keys[i], 'MAXLEN', '~', maxlen, '*', unpack(fields))
+        end
+        if i == 2 then first_id = id end
+    end
+    redis.call('HSET', seen, uri, fingerprint .. ' ' .. string.format('%d', revision))
+    if event == 'new' then
+        return {1, revision, first_id}
+    end
+    return {2, revision, first_id}
+end
+
+redis.register_function('feedwire_deliver', deliver)
+)lua";
+
+// Built here rather than through feed_state.hpp's seen_key() so this
+// component links without daemon_core; the two must agree.
+std::string seen_hash_key(const std::string& feed_id) { return "feedwire:seen:{" + feed_id + "}"; }
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+    for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+        s.replace(at, from.size(), to);
+    }
+}
+
+bool is_loading(const std::string& message) { return message.rfind("LOADING", 0) == 0; }
+
+}  // namespace
+
+std::string_view delivery_library_source() { return library_source; }
+
+std::vector<std::string> delivery_library_load_command() {
+    return {"FUNCTION", "LOAD", "REPLACE", std::string(library_source)};
+}
+
+std::vector<std::string> route_streams(std::string_view stream_template, const std::string& feed_id,
+                                       const std::vector<std::string>& tags) {
+    std::string base(stream_template);
+    replace_all(base, "{feed}", feed_id);
+    std::vector<std::string> candidates;
+    if (base.find("{tag}") == std::string::npos) {
+        candidates.push_back(std::move(base));
+    } else {
+        for (const auto& tag : tags) {
+            if (tag.empty()) continue;  // "news:" is not a stream anyone asked for
+            std::string name = base;
+            replace_all(name, "{tag}", tag);
+            candidates.push_back(std::move(name));
+        }
+    }
+    std::vector<std::string> out;
+    for (auto& c : candidates) {
+        if (c.empty() || std::find(out.begin(), out.end(), c) != out.end()) continue;
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<std::string> deliver_command(const std::string& feed_id, const feeds::item& item,
+                                         const std::vector<std::string>& streams,
+                                         std::uint64_t maxlen) {
+    // The function patches the revision; the item always goes out as revision 1.
+    feeds::item first = item;
+    first.revision = 1;
+    const auto json = feeds::to_json(first);
+    std::string versioncreated;
+    for (const char* key : {"versioncreated", "firstcreated"}) {
+        if (auto it = json.find(key); it != json.end() && it->is_string()) {
+            versioncreated = it->get<std::string>();
+            break;
+        }
+    }
+
+    std::vector<std::string> argv;
+    argv.reserve(4 + streams.size() + 9);
+    argv.emplace_back("FCALL");
+    argv.emplace_back("feedwire_deliver");
+    argv.push_back(std::to_string(streams.size() + 1));
+    argv.push_back(seen_hash_key(feed_id));
+    argv.insert(argv.end(), streams.begin(), streams.end());
+    argv.push_back(item.uri);
+    argv.push_back(item.fingerprint.content);
+    argv.push_back(std::to_string(maxlen));
+    argv.push_back(feed_id);
+    argv.push_back(item.url);
+    argv.push_back(item.headline);
+    argv.push_back(std::move(versioncreated));
+    argv.push_back(item.duplicate_of);
+    // Invalid UTF-8 must not throw here; the parsers should not produce it.
+    argv.push_back(json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    return argv;
+}
+
+std::optional<delivery_result> read_delivery_reply(const redis_reply& reply, std::string& reason) {
+    if (reply.is_error()) {
+        reason = reply.str;
+        return std::nullopt;
+    }
+    if (reply.type != redis_reply::kind::array || reply.elements.size() != 3) {
+        reason = "unexpected reply to FCALL feedwire_deliver: not an array of 3";
+        return std::nullopt;
+    }
+    const auto& status = reply.elements[0];
+    const auto& revision = reply.elements[1];
+    const auto& id = reply.elements[2];
+    if (status.type != redis_reply::kind::integer || revision.type != redis_reply::kind::integer ||
+        (id.type != redis_reply::kind::string && id.type != redis_reply::kind::nil)) {
+        reason = "unexpected reply to FCALL feedwire_deliver: wrong element types";
+        return std::nullopt;
+    }
+    if (revision.integer < 0 ||
+        revision.integer > static_cast<long long>(std::numeric_limits<std::uint32_t>::max())) {
+        reason = "unexpected reply to FCALL feedwire_deliver: revision out of range";
+        return std::nullopt;
+    }
+    delivery_result out;
+    switch (status.integer) {
+        case 0:
+            out.event = delivery_event::unchanged;
+            break;
+        case 1:
+            out.event = delivery_event::added;
+            break;
+        case 2:
+            out.event = delivery_event::updated;
+            break;
+        default:
+            reason = "unexpected reply to FCALL feedwire_deliver: status " +
+                     std::to_string(status.integer);
+            return std::nullopt;
+    }
+    out.revision = static_cast<std::uint32_t>(revision.integer);
+    out.stream_id = id.str;
+    return out;
+}
+
+struct deliverer::impl : std::enable_shared_from_this<impl> {
+    impl(asio::io_context& io, redis_client& redis, deliverer_options options)
+        : io_(io), redis_(redis), options_(options) {
+        options_.max_attempts = std::max(options_.max_attempts, 1);
+    }
+
+    struct batch {
+        batch_summary summary;
+        std::size_t remaining = 0;
+        done_handler done;
+    };
+    struct job {
+        std::uint64_t id = 0;
+        std::shared_ptr<batch> owner;
+        std::vector<std::string> argv;
+        int attempts = 0;
+        bool is_settled = false;
+        std::unique_ptr<asio::steady_timer> retry;
+    };
+
+    asio::io_context& io_;
+    redis_client& redis_;
+    deliverer_options options_;
+    std::map<std::uint64_t, std::shared_ptr<job>> jobs_;  // not settled yet
+    std::uint64_t next_id_ = 0;
+
+    void deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
+                 const std::vector<std::string>& streams, done_handler done) {
+        auto owner = std::make_shared<batch>();
+        owner->done = std::move(done);
+        owner->remaining = items.size();
+        if (items.empty()) {
+            asio::post(io_, [weak = weak_from_this(), owner] {
+                if (weak.lock() && owner->done) owner->done(owner->summary);
+            });
+            return;
+        }
+        std::vector<std::shared_ptr<job>> batch_jobs;
+        batch_jobs.reserve(items.size());
+        for (const auto& it : items) {
+            auto j = std::make_shared<job>();
+            j->id = next_id_++;
+            j->owner = owner;
+            j->argv = deliver_command(feed_id, it, streams, options_.maxlen);
+            jobs_.emplace(j->id, j);
+            batch_jobs.push_back(std::move(j));
+        }
+        // Back to back: the client's window pipelines them.
+        for (auto& j : batch_jobs) send(j);
+    }
+
+    void send(const std::shared_ptr<job>& j) {
+        ++j->attempts;
+        redis_.command(j->argv, [weak = weak_from_this(), j](redis_result r) {
+            auto self = weak.lock();
+            if (!self || j->is_settled) return;
+            self->on_result(j, r);
+        });
+    }
+
+    void on_result(const std::shared_ptr<job>& j, const redis_result& r) {
+        if (!r) {
+            const auto& err = r.error();
+            if (err.is_outcome_unknown()) {
+                retry_or_fail(j, err.message);
+            } else {
+                settle_failed(j, err.message);
+            }
+            return;
+        }
+        if (r->is_error() && is_loading(r->str)) {
+            retry_or_fail(j, r->str);
+            return;
+        }
+        std::string reason;
+        auto result = read_delivery_reply(*r, reason);
+        if (!result) {
+            settle_failed(j, reason);
+            return;
+        }
+        auto& summary = j->owner->summary;
+        switch (result->event) {
+            case delivery_event::added:
+                ++summary.added;
+                break;
+            case delivery_event::updated:
+                ++summary.updated;
+                break;
+            case delivery_event::unchanged:
+                ++summary.unchanged;
+                break;
+        }
+        settle(j);
+    }
+
+    void retry_or_fail(const std::shared_ptr<job>& j, const std::string& message) {
+        if (j->attempts >= options_.max_attempts) {
+            settle_failed(j,
+                          "gave up after " + std::to_string(j->attempts) + " attempts: " + message);
+            return;
+        }
+        if (!j->retry) j->retry = std::make_unique<asio::steady_timer>(io_);
+        j->retry->expires_after(options_.retry_delay);
+        j->retry->async_wait([weak = weak_from_this(), j](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (ec || !self || j->is_settled) return;
+            self->send(j);
+        });
+    }
+
+    void settle_failed(const std::shared_ptr<job>& j, const std::string& message) {
+        auto& summary = j->owner->summary;
+        ++summary.failed;
+        if (summary.error.empty()) summary.error = message;
+        settle(j);
+    }
+
+    // May run the batch's done handler, which may destroy the deliverer: the
+    // caller holds a strong reference and touches nothing afterwards.
+    void settle(const std::shared_ptr<job>& j) {
+        j->is_settled = true;
+        jobs_.erase(j->id);
+        if (j->retry) j->retry->cancel();
+        auto owner = j->owner;
+        if (--owner->remaining == 0 && owner->done) {
+            auto done = std::move(owner->done);
+            done(std::move(owner->summary));
+        }
+    }
+
+    void abandon() {
+        auto keep = shared_from_this();
+        auto jobs = std::move(jobs_);
+        jobs_.clear();
+        std::vector<std::pair<done_handler, batch_summary>> finished;
+        for (auto& [id, j] : jobs) {
+            j->is_settled = true;
+            if (j->retry) j->retry->cancel();
+            auto& summary = j->owner->summary;
+            ++summary.failed;
+            if (summary.error.empty()) summary.error = "delivery abandoned";
+            if (--j->owner->remaining == 0 && j->owner->done) {
+                finished.emplace_back(std::move(j->owner->done), std::move(summary));
+            }
+        }
+        for (auto& [done, summary] : finished) done(std::move(summary));
+    }
+};
+
+deliverer::deliverer(boost::asio::io_context& io, redis_client& redis, deliverer_options options)
+    : impl_(std::make_shared<impl>(io, redis, options)) {}
+
+deliverer::~deliverer() {
+    if (!impl_) return;
+    for (auto& [id, j] : impl_->jobs_) {
+        j->is_settled = true;
+        if (j->retry) j->retry->cancel();
+    }
+}
+
+void deliverer::deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
+                        const std::vector<std::string>& streams, done_handler done) {
+    impl_->deliver(feed_id, items, streams, std::move(done));
+}
+
+std::size_t deliverer::pending() const { return impl_->jobs_.size(); }
+
+void deliverer::abandon() { impl_->abandon(); }
+
+}  // namespace feedwire::daemon

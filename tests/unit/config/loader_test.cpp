@@ -229,6 +229,7 @@ listen = ""
 contact_url = "https://example.com/contact"
 shutdown_timeout = "250ms"
 per_host_connections = 4
+per_host_spacing = "0s"
 min_interval = "30s"
 max_interval = "6h"
 allow_private_networks = true
@@ -241,6 +242,7 @@ allow_private_networks = true
     EXPECT_EQ(r.config.daemon.listen, "");
     EXPECT_EQ(r.config.daemon.shutdown_timeout, 250ms);
     EXPECT_EQ(r.config.daemon.per_host_connections, 4);
+    EXPECT_EQ(r.config.daemon.per_host_spacing, 0ms);
     EXPECT_EQ(r.config.daemon.min_interval, 30s);
     EXPECT_EQ(r.config.daemon.max_interval, 6h);
     EXPECT_TRUE(r.config.daemon.allow_private_networks);

@@ -59,6 +59,9 @@ struct daemon_config {
     std::string contact_url;                // appended to the User-Agent
     std::chrono::milliseconds shutdown_timeout{std::chrono::seconds{10}};
     int per_host_connections = 2;
+    // Least time between two requests to one host (NOTES.md 3: bursts get
+    // feeds banned). 250 ms keeps a host of a thousand feeds within minutes.
+    std::chrono::milliseconds per_host_spacing{std::chrono::milliseconds{250}};
     std::chrono::milliseconds min_interval{std::chrono::minutes{1}};
     std::chrono::milliseconds max_interval{std::chrono::hours{24}};
     bool allow_private_networks = false;
