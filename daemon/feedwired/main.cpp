@@ -1,2 +1,95 @@
-// placeholder until the service lands
-int main() { return 0; }
+// feedwired: parses arguments, loads the configuration, runs the service,
+// and maps the outcome to an exit code (sysexits.h: 64 usage, 78
+// configuration, 70 internal; 1 when --once could not poll or deliver
+// every feed, or --check-config found mistakes).
+#include "feedwire/config/loader.hpp"
+#include "feedwire/daemon/config_files.hpp"
+#include "feedwire/daemon/log.hpp"
+#include "feedwire/daemon/service.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include <unistd.h>
+
+namespace {
+
+constexpr int exit_usage = 64;
+constexpr int exit_internal = 70;
+constexpr int exit_config = 78;
+
+void print(const feedwire::config::config_error& e, const char* severity) {
+    std::cerr << e.file;
+    if (e.line > 0) std::cerr << ':' << e.line;
+    std::cerr << ": ";
+    if (!e.key.empty()) std::cerr << e.key << ": ";
+    std::cerr << severity << e.message << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"feedwired: polls news feeds and appends their items to Redis streams"};
+    std::string config_path = "/etc/feedwire/feedwire.toml";
+    bool once = false;
+    bool check_only = false;
+    std::string level_text;
+    std::size_t workers = 2;
+    app.add_option("-c,--config", config_path, "Configuration file (TOML)")->capture_default_str();
+    app.add_flag("--once", once, "Poll every enabled feed once, deliver, and exit (0: all fetched and delivered)");
+    app.add_flag("--check-config", check_only, "Validate the configuration and exit (1 on mistakes)");
+    app.add_option("--log-level", level_text, "debug, info, warn or error (default: info; warn with --once)");
+    app.add_option("--workers", workers, "Parse threads")->capture_default_str()->check(CLI::Range(1, 64));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : exit_usage;
+    }
+
+    feedwire::daemon::log_level level =
+        once ? feedwire::daemon::log_level::warn : feedwire::daemon::log_level::info;
+    if (!level_text.empty() && !feedwire::daemon::parse_log_level(level_text, level)) {
+        std::cerr << "feedwired: unknown --log-level \"" << level_text << "\"\n";
+        return exit_usage;
+    }
+
+    feedwire::daemon::filesystem_source files;
+    const auto loaded = feedwire::config::load_config(config_path, files);
+    for (const auto& w : loaded.warnings) print(w, "warning: ");
+    for (const auto& e : loaded.errors) print(e, "");
+    if (check_only) {
+        if (!loaded.ok()) return 1;
+        std::cout << "ok: " << loaded.config.feeds.size() << " feeds from " << loaded.config.files.size()
+                  << " files, redis " << feedwire::config::describe(loaded.config.redis) << '\n';
+        return 0;
+    }
+    if (!loaded.ok()) {
+        std::cerr << "feedwired: " << config_path << ": " << loaded.errors.size()
+                  << " configuration errors; not starting\n";
+        return exit_config;
+    }
+
+    feedwire::daemon::setup_logging(level);
+    try {
+        feedwire::daemon::service_options options;
+        options.mode = once ? feedwire::daemon::run_mode::once : feedwire::daemon::run_mode::daemon;
+        options.workers = workers;
+        options.show_progress = once && isatty(STDERR_FILENO) == 1;
+        feedwire::daemon::service service(loaded.config, options);
+        const auto summary = service.run();
+        if (!once) return 0;
+        for (const auto& f : summary.failures) std::cerr << "failed: " << f.error << '\n';
+        std::cerr << "feedwired: " << summary.feeds << " feeds, " << summary.polls << " polls, "
+                  << summary.items_delivered << " items delivered, " << summary.failed << " failed\n";
+        return summary.ok() ? 0 : 1;
+    } catch (const std::exception& e) {
+        spdlog::critical("internal error: {}", e.what());
+        return exit_internal;
+    }
+}

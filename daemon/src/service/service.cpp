@@ -1,0 +1,566 @@
+// The service sequences one poll of a feed through the components, all on
+// one io_context thread except parsing:
+//
+//   timer -> scheduler.take_due -> fetcher.fetch -> (worker pool) parse
+//         -> deliverer.deliver -> state saved -> scheduler.finished -> timer
+//
+// Each step is do_x / on_x, and every decision between steps is one of the
+// pure functions of pipeline.hpp. A feed's state advances only after its
+// items are in Redis (DESIGN.md): a failed delivery keeps the old
+// validators, so the next poll fetches the document again.
+#include "feedwire/daemon/service.hpp"
+
+#include "feedwire/daemon/clock.hpp"
+#include "feedwire/daemon/deliver.hpp"
+#include "feedwire/daemon/feed_state.hpp"
+#include "feedwire/daemon/fetcher.hpp"
+#include "feedwire/daemon/pipeline.hpp"
+#include "feedwire/daemon/redis.hpp"
+#include "feedwire/daemon/schedule_policy.hpp"
+#include "feedwire/daemon/scheduler.hpp"
+#include "feedwire/feeds/fingerprint.hpp"
+#include "feedwire/feeds/parse.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+#include <systemd/sd-daemon.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+namespace feedwire::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+struct feed_runtime {
+    config::feed_config config;
+    std::string host;
+    feed_state state;
+    freshness_hints document_hints;  // from the last document parsed
+    bool is_polling = false;
+    feed_report report;
+};
+
+// A time far enough away that a finished feed never comes due again in once mode.
+constexpr auto never = std::chrono::hours{24 * 365 * 50};
+
+// In once mode, deliveries wait this long for an absent Redis before the
+// run gives up on them (the daemon mode waits as long as it takes).
+constexpr auto once_redis_grace = seconds{10};
+
+}  // namespace
+
+struct service::impl {
+    config::configuration config;
+    service_options options;
+    asio::io_context io;
+    real_clock clock;
+    redis_client redis;
+    fetcher http;
+    deliverer delivery;
+    asio::thread_pool workers;
+    asio::steady_timer poll_timer{io};
+    asio::steady_timer stop_timer{io};
+    asio::steady_timer tick_timer{io};
+    asio::signal_set signals{io, SIGINT, SIGTERM};
+    scheduler sched;
+    std::unordered_map<std::string, feed_runtime> feeds;
+    std::vector<std::string> order;  // feed ids in configuration order
+    std::mt19937_64 rng{std::random_device{}()};
+    run_summary summary;
+
+    bool is_scheduling = false;
+    bool is_stopping = false;
+    bool is_finished = false;
+    std::size_t polls_running = 0;
+    std::size_t once_remaining = 0;
+    std::size_t feeds_done = 0;  // once mode: polled, or skipped as gone
+    std::size_t states_pending = 0;
+    std::optional<steady_time> redis_down_since;
+    bool was_redis_up = false;
+
+    impl(config::configuration c, service_options o)
+        : config(std::move(c)),
+          options(o),
+          redis(io, config.redis, redis_options{}),
+          http(io, fetcher_options{config.daemon.per_host_connections, 256}),
+          delivery(io, redis, deliverer_options{config.redis.maxlen, o.mode == run_mode::once ? 40 : 1000000,
+                                                milliseconds{500}}),
+          workers(std::max<std::size_t>(1, o.workers)),
+          sched(scheduler_limits{static_cast<std::size_t>(config.daemon.per_host_connections),
+                                 config.daemon.per_host_spacing}) {}
+
+    double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
+    bool is_once() const { return options.mode == run_mode::once; }
+
+    // ---- start ---------------------------------------------------------
+
+    void start() {
+        redis.set_prelude({delivery_library_load_command()});
+        redis.on_state_change([this](bool connected, const std::string& reason) {
+            on_redis_state(connected, reason);
+        });
+        redis.start();
+
+        for (const auto& f : config.feeds) {
+            feed_runtime rt;
+            rt.config = f;
+            rt.report.id = f.id;
+            rt.report.url = f.url;
+            order.push_back(f.id);
+            feeds.emplace(f.id, std::move(rt));
+        }
+        summary.feeds = static_cast<std::size_t>(std::count_if(
+            config.feeds.begin(), config.feeds.end(), [](const auto& f) { return f.enabled; }));
+
+        signals.async_wait([this](const boost::system::error_code& ec, int signo) {
+            if (!ec) on_signal(signo);
+        });
+        do_load_states();
+        do_tick();
+    }
+
+    // Saved state comes back from Redis, or the wait times out and polling
+    // starts without it: Redis being down at start must not stop polling.
+    void do_load_states() {
+        states_pending = order.size();
+        if (states_pending == 0) return start_scheduling();
+        for (const auto& id : order) {
+            redis.command({"HGETALL", feed_state_key(id)}, [this, id](redis_result r) {
+                on_state_loaded(id, std::move(r));
+            });
+        }
+        stop_timer.expires_after(options.state_load_timeout);
+        stop_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || is_scheduling) return;
+            spdlog::warn("redis {}: no saved feed state within {} ms; polling starts without it",
+                         config::describe(config.redis), options.state_load_timeout.count());
+            start_scheduling();
+        });
+    }
+
+    void on_state_loaded(const std::string& id, redis_result r) {
+        if (is_scheduling) return;  // too late: polling began without it
+        auto it = feeds.find(id);
+        if (r && it != feeds.end() && r->type == redis_reply::kind::array) {
+            std::map<std::string, std::string> fields;
+            const auto& e = r->elements;
+            for (std::size_t i = 0; i + 1 < e.size(); i += 2) fields[e[i].str] = e[i + 1].str;
+            if (!fields.empty()) it->second.state = from_fields(fields);
+        }
+        if (it != feeds.end())
+            it->second.state = state_for_url(std::move(it->second.state), it->second.config.url);
+        if (--states_pending == 0) {
+            stop_timer.cancel();
+            start_scheduling();
+        }
+    }
+
+    void start_scheduling() {
+        if (is_scheduling) return;
+        is_scheduling = true;
+        const steady_time now = clock.steady_now();
+        const system_time sys_now = clock.system_now();
+        std::size_t fresh = 0;
+        for (const auto& id : order) {
+            const auto& rt = feeds.at(id);
+            if (rt.config.enabled && !rt.state.is_gone && !has_future_poll(rt, sys_now)) ++fresh;
+        }
+        std::size_t index = 0;
+        for (const auto& id : order) {
+            auto& rt = feeds.at(id);
+            if (!rt.config.enabled) continue;
+            if (rt.state.is_gone) {
+                spdlog::warn("feed {} ({}): disabled: {}", id, rt.config.url, rt.state.last_error);
+                rt.report.error = rt.state.last_error;
+                if (is_once()) record_report(rt);
+                continue;
+            }
+            rt.host = host_of(poll_url(rt.config, rt.state));
+            steady_time due;
+            if (is_once()) {
+                due = now;  // per-host limits still pace them
+            } else if (has_future_poll(rt, sys_now)) {
+                const auto wait = std::min<std::chrono::nanoseconds>(rt.state.next_poll - sys_now,
+                                                                     config.daemon.max_interval);
+                due = now + wait;
+            } else {
+                due = initial_due(now, index++, fresh, options.startup_spread, jitter());
+            }
+            sched.add(id, rt.host, due);
+            if (is_once()) ++once_remaining;
+        }
+        spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}", FEEDWIRE_VERSION,
+                     sched.size(), order.size(), config::describe(config.redis));
+        sd_notify(0, "READY=1");
+        if (is_once() && once_remaining == 0) return begin_stop("nothing to poll");
+        arm_poll_timer();
+    }
+
+    static bool has_future_poll(const feed_runtime& rt, system_time now) {
+        return rt.state.last_poll != system_time{} && rt.state.next_poll > now;
+    }
+
+    // ---- scheduling ----------------------------------------------------
+
+    void arm_poll_timer() {
+        if (is_stopping || !is_scheduling) return;
+        if (polls_running >= options.max_polls_in_flight) return;  // on_poll_done re-arms
+        const auto wake = sched.next_wakeup();
+        if (!wake) return;
+        poll_timer.expires_at(*wake);
+        poll_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) on_poll_timer();
+        });
+    }
+
+    void on_poll_timer() {
+        if (is_stopping) return;
+        const std::size_t room = options.max_polls_in_flight - std::min(polls_running, options.max_polls_in_flight);
+        for (const auto& id : sched.take_due(clock.steady_now(), room)) do_poll(id);
+        arm_poll_timer();
+    }
+
+    // ---- one poll ------------------------------------------------------
+
+    void do_poll(const std::string& id) {
+        auto& rt = feeds.at(id);
+        rt.is_polling = true;
+        ++polls_running;
+        ++summary.polls;
+        fetch_request request = make_request(rt.config, config.daemon, rt.state);
+        http.fetch(std::move(request), [this, id](fetch_outcome outcome) {
+            on_fetched(id, std::move(outcome));
+        });
+    }
+
+    void on_fetched(const std::string& id, fetch_outcome outcome) {
+        auto& rt = feeds.at(id);
+        const std::string& url = poll_url(rt.config, rt.state);
+        spdlog::debug("feed {} ({}): {} HTTP {} {} bytes in {} ms{}", id, url, to_string(outcome.status),
+                      outcome.http_status, outcome.bytes_received, outcome.elapsed.count() / 1000,
+                      outcome.redirect_count > 0 ? " via " + outcome.effective_url : std::string{});
+        const fetch_assessment a = assess_fetch(id, url, outcome);
+        switch (a.verdict) {
+            case poll_verdict::fetched: {
+                std::string hash = feeds::sha256_hex(outcome.body);
+                // Servers that ignore conditional GET send the same bytes
+                // again: no parsing for those (NOTES.md 6).
+                if (!rt.state.body_hash.empty() && hash == rt.state.body_hash)
+                    return complete_success(id, "unchanged", outcome, "", batch_summary{});
+                return do_parse(id, std::move(outcome), std::move(hash));
+            }
+            case poll_verdict::not_modified:
+                return complete_success(id, "not_modified", outcome, "", batch_summary{});
+            case poll_verdict::gone:
+                record_gone(rt.state, a.error, clock.system_now());
+                spdlog::warn("{}", a.error);
+                rt.report.error = a.error;
+                return finish_poll(id, std::nullopt);
+            case poll_verdict::throttled:
+                return complete_failure(id, to_string(outcome.status), a.error, outcome, poll_kind::throttled);
+            case poll_verdict::failed:
+                return complete_failure(id, to_string(outcome.status), a.error, outcome, poll_kind::failure);
+        }
+    }
+
+    void do_parse(const std::string& id, fetch_outcome outcome, std::string hash) {
+        const auto& rt = feeds.at(id);
+        feeds::parse_options po;
+        po.url = outcome.effective_url.empty() ? poll_url(rt.config, rt.state) : outcome.effective_url;
+        po.content_type = outcome.content_type;
+        if (auto it = outcome.headers.find("content-language"); it != outcome.headers.end())
+            po.content_language = it->second;
+        po.fetched_at = std::chrono::floor<seconds>(clock.system_now());
+        po.feed_id = id;
+        po.max_bytes = static_cast<std::size_t>(rt.config.max_body);
+        asio::post(workers, [this, id, po = std::move(po), outcome = std::move(outcome),
+                             hash = std::move(hash)]() mutable {
+            auto parsed = feeds::parse_feed(outcome.body, po);
+            outcome.body = std::string{};
+            asio::post(io, [this, id, outcome = std::move(outcome), hash = std::move(hash),
+                            parsed = std::move(parsed)]() mutable {
+                on_parsed(id, std::move(outcome), std::move(hash), std::move(parsed));
+            });
+        });
+    }
+
+    void on_parsed(const std::string& id, fetch_outcome outcome, std::string hash,
+                   feeds::result<feeds::parsed_feed, feeds::parse_error> parsed) {
+        auto& rt = feeds.at(id);
+        const std::string& url = poll_url(rt.config, rt.state);
+        if (!parsed) {
+            const std::string error = "feed " + id + " (" + url + "): not parsed (" +
+                                      std::string(feeds::to_string(parsed.error().code)) +
+                                      "): " + parsed.error().message;
+            return complete_failure(id, "parse_error", error, outcome, poll_kind::failure);
+        }
+        for (const auto& w : parsed->warnings) spdlog::debug("feed {} ({}): {}", id, url, w);
+        rt.document_hints = hints_from(fetch_outcome{}, &parsed->feed, clock.system_now());
+        if (parsed->items.empty())
+            return complete_success(id, "ok", outcome, hash, batch_summary{});
+        std::vector<std::string> streams = route_streams(rt.config.stream, id, rt.config.tags);
+        if (streams.empty()) streams.emplace_back("feedwire:items");
+        auto items = std::move(parsed->items);
+        delivery.deliver(id, items, streams,
+                         [this, id, outcome = std::move(outcome), hash = std::move(hash)](batch_summary s) {
+                             on_delivered(id, outcome, hash, s);
+                         });
+    }
+
+    void on_delivered(const std::string& id, const fetch_outcome& outcome, const std::string& hash,
+                      const batch_summary& s) {
+        auto& rt = feeds.at(id);
+        summary.items_delivered += s.added + s.updated;
+        rt.report.items_new += s.added;
+        rt.report.items_updated += s.updated;
+        if (!s.ok()) {
+            const std::string error = "feed " + id + " (" + poll_url(rt.config, rt.state) +
+                                      "): delivery to Redis failed for " + std::to_string(s.failed) +
+                                      " items: " + s.error;
+            return complete_failure(id, "delivery_failed", error, outcome, poll_kind::failure);
+        }
+        if (s.added + s.updated > 0)
+            spdlog::info("feed {} ({}): {} new, {} updated", id, poll_url(rt.config, rt.state), s.added,
+                         s.updated);
+        complete_success(id, "ok", outcome, hash, s);
+    }
+
+    // ---- outcomes ------------------------------------------------------
+
+    void complete_success(const std::string& id, std::string_view status, const fetch_outcome& outcome,
+                          const std::string& hash, const batch_summary& delivered) {
+        auto& rt = feeds.at(id);
+        const system_time now = clock.system_now();
+        const std::string before = poll_url(rt.config, rt.state);
+        const std::string moved_before = rt.state.moved_to;
+        const std::uint32_t errors = rt.state.consecutive_errors;
+        if (record_success(rt.state, status, outcome, hash, delivered, now))
+            spdlog::info("feed {} ({}): recovered after {} failed polls", id, before, errors);
+        if (rt.state.moved_to != moved_before)
+            spdlog::warn("feed {} ({}): moved permanently to {}; polls go there now, update the feed "
+                         "list", id, before, rt.state.moved_to);
+        rt.report.ok = true;
+        rt.report.error.clear();
+
+        schedule_input in;
+        in.kind = poll_kind::success;
+        in.hints = hints_from(outcome, nullptr, now);
+        const auto& d = rt.document_hints;
+        in.hints.ttl = d.ttl;
+        in.hints.sy_period = d.sy_period;
+        in.hints.skip_hours = d.skip_hours;
+        in.hints.skip_days = d.skip_days;
+        in.publish_gap_seconds = rt.state.publish_gap_seconds;
+        finish_poll(id, next_delay(rt, in, now));
+    }
+
+    void complete_failure(const std::string& id, std::string_view status, const std::string& error,
+                          const fetch_outcome& outcome, poll_kind kind) {
+        auto& rt = feeds.at(id);
+        const system_time now = clock.system_now();
+        if (record_failure(rt.state, status, error, outcome.http_status, now))
+            spdlog::warn("{}", error);
+        else
+            spdlog::debug("{} ({} failed polls in a row)", error, rt.state.consecutive_errors);
+        rt.report.ok = false;
+        rt.report.error = error;
+        schedule_input in;
+        in.kind = kind;
+        in.consecutive_errors = rt.state.consecutive_errors;
+        in.hints = hints_from(outcome, nullptr, now);
+        finish_poll(id, next_delay(rt, in, now));
+    }
+
+    milliseconds next_delay(const feed_runtime& rt, schedule_input in, system_time now) {
+        in.interval = rt.config.interval;
+        in.min_interval = config.daemon.min_interval;
+        in.max_interval = config.daemon.max_interval;
+        in.jitter = jitter();
+        return next_poll_delay(in, now);
+    }
+
+    // The poll is over: save the state, hand the feed back to the scheduler
+    // (nullopt: never again, the feed is gone).
+    void finish_poll(const std::string& id, std::optional<milliseconds> delay) {
+        auto& rt = feeds.at(id);
+        const steady_time now = clock.steady_now();
+        if (delay) rt.state.next_poll = clock.system_now() + *delay;
+        do_save_state(id, rt.state);
+        rt.is_polling = false;
+        --polls_running;
+        if (is_once() || !delay) {
+            sched.finished(id, now, now + never);
+            sched.remove(id);
+        } else {
+            sched.finished(id, now, now + *delay);
+        }
+        if (is_once()) {
+            record_report(rt);
+            --once_remaining;
+            if (once_remaining == 0) return begin_stop("every feed polled once");
+        }
+        if (is_stopping) {
+            if (polls_running == 0) finish_stop();
+            return;
+        }
+        arm_poll_timer();
+    }
+
+    void record_report(const feed_runtime& rt) {
+        ++feeds_done;
+        if (!rt.report.ok) {
+            ++summary.failed;
+            summary.failures.push_back(rt.report);
+        }
+    }
+
+    void do_save_state(const std::string& id, const feed_state& state) {
+        // MULTI/EXEC replaces the hash in one step, so fields cleared since
+        // the last save (last_error after a recovery) do not linger.
+        std::vector<std::string> hset{"HSET", feed_state_key(id)};
+        for (auto& [k, v] : to_fields(state)) {
+            hset.push_back(k);
+            hset.push_back(v);
+        }
+        auto ignore = [](redis_result) {};
+        redis.command({"MULTI"}, ignore);
+        redis.command({"DEL", feed_state_key(id)}, ignore);
+        if (hset.size() > 2) redis.command(std::move(hset), ignore);
+        redis.command({"EXEC"}, [id](redis_result r) {
+            if (!r) spdlog::debug("feed {}: state not saved: {}", id, r.error().message);
+        });
+    }
+
+    // ---- Redis ---------------------------------------------------------
+
+    void on_redis_state(bool connected, const std::string& reason) {
+        const std::string where = config::describe(config.redis);
+        if (connected) {
+            redis_down_since.reset();
+            if (was_redis_up)
+                spdlog::info("redis {}: connected again; delivering what waited", where);
+            else
+                spdlog::info("redis {}: connected", where);
+            was_redis_up = true;
+            return;
+        }
+        if (!redis_down_since) redis_down_since = clock.steady_now();
+        if (was_redis_up)
+            spdlog::warn("redis {}: connection lost ({}); polling goes on, items wait until it is back",
+                         where, reason);
+        else
+            spdlog::warn("redis {}: cannot connect ({}); retrying with backoff", where, reason);
+        was_redis_up = false;
+    }
+
+    // A slow heartbeat: progress line, and once mode's bound on waiting for Redis.
+    void do_tick() {
+        tick_timer.expires_after(milliseconds{250});
+        tick_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || is_finished) return;
+            if (is_once() && redis_down_since &&
+                clock.steady_now() - *redis_down_since > once_redis_grace && delivery.pending() > 0) {
+                spdlog::warn("redis {}: unreachable for {} s; giving up on {} items",
+                             config::describe(config.redis), once_redis_grace.count(), delivery.pending());
+                delivery.abandon();
+            }
+            if (options.show_progress) print_progress(false);
+            do_tick();
+        });
+    }
+
+    void print_progress(bool is_final) {
+        std::fprintf(stderr, "\r\033[Kfeedwired: %zu/%zu feeds polled, %zu items delivered, %zu failed%s",
+                     feeds_done, summary.feeds, summary.items_delivered, summary.failed,
+                     is_final ? "\n" : "");
+        std::fflush(stderr);
+    }
+
+    // ---- stopping ------------------------------------------------------
+
+    void on_signal(int signo) {
+        if (is_stopping) {
+            spdlog::warn("signal {} again: stopping now", signo);
+            http.cancel_all();
+            delivery.abandon();
+            return finish_stop();
+        }
+        begin_stop("signal " + std::to_string(signo));
+        signals.async_wait([this](const boost::system::error_code& ec, int s) {
+            if (!ec) on_signal(s);
+        });
+    }
+
+    // Stops polling; in-flight polls get shutdown_timeout to finish.
+    void begin_stop(const std::string& why) {
+        if (is_stopping) return;
+        is_stopping = true;
+        sd_notify(0, "STOPPING=1");
+        spdlog::info("stopping ({}); {} polls in flight", why, polls_running);
+        poll_timer.cancel();
+        if (polls_running == 0) return finish_stop();
+        stop_timer.expires_after(config.daemon.shutdown_timeout);
+        stop_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (ec || is_finished) return;
+            spdlog::warn("shutdown: {} polls still in flight after {} ms; abandoning them", polls_running,
+                         config.daemon.shutdown_timeout.count());
+            http.cancel_all();
+            delivery.abandon();
+            finish_stop();
+        });
+    }
+
+    // Waits (bounded) for the last state writes to reach Redis, then ends run().
+    void finish_stop() {
+        if (is_finished) return;
+        is_finished = true;
+        stop_timer.cancel();
+        flush_then_exit(clock.steady_now() + milliseconds{std::min<long long>(
+                                                  config.daemon.shutdown_timeout.count(), 5000)});
+    }
+
+    void flush_then_exit(steady_time deadline) {
+        if (redis.is_connected() && (redis.queued() + redis.in_flight()) > 0 && clock.steady_now() < deadline) {
+            stop_timer.expires_after(milliseconds{10});
+            stop_timer.async_wait([this, deadline](const boost::system::error_code&) {
+                flush_then_exit(deadline);
+            });
+            return;
+        }
+        if (options.show_progress) print_progress(true);
+        tick_timer.cancel();
+        signals.cancel();
+        redis.stop();
+        io.stop();
+    }
+};
+
+service::service(config::configuration config, service_options options)
+    : impl_(std::make_unique<impl>(std::move(config), options)) {}
+
+service::~service() = default;
+
+run_summary service::run() {
+    impl_->start();
+    impl_->io.run();
+    impl_->workers.stop();
+    impl_->workers.join();
+    return impl_->summary;
+}
+
+void service::request_stop() {
+    asio::post(impl_->io, [i = impl_.get()] { i->begin_stop("requested"); });
+}
+
+}  // namespace feedwire::daemon
