@@ -200,4 +200,13 @@ bool is_valid_feed_id(std::string_view id) {
     return true;
 }
 
+std::string describe(const config_error& error, std::string_view severity) {
+    std::string out = error.file;
+    if (error.line > 0) out += ":" + std::to_string(error.line);
+    out += ": ";
+    if (!error.key.empty()) out += error.key + ": ";
+    out += severity;
+    return out + error.message;
+}
+
 }  // namespace feedwire::config

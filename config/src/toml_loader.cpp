@@ -382,16 +382,12 @@ private:
     void read_daemon(const std::string& file, const toml::node& node, daemon_config& daemon) {
         const auto* table = node.as_table();
         if (table == nullptr) return wrong_type(file, node, "daemon", "a table");
-        static const std::vector<std::string_view> keys = {"state_dir",
-                                                           "listen",
-                                                           "user_agent",
-                                                           "contact_url",
-                                                           "shutdown_timeout",
-                                                           "min_interval",
-                                                           "max_interval",
-                                                           "per_host_connections",
-                                                           "per_host_spacing",
-                                                           "allow_private_networks"};
+        static const std::vector<std::string_view> keys = {
+            "state_dir",        "listen",
+            "user_agent",       "contact_url",
+            "shutdown_timeout", "min_interval",
+            "max_interval",     "per_host_connections",
+            "per_host_spacing", "allow_private_networks"};
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
             const std::string key = "daemon." + name;

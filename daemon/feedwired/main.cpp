@@ -23,14 +23,6 @@ constexpr int exit_usage = 64;
 constexpr int exit_internal = 70;
 constexpr int exit_config = 78;
 
-void print(const feedwire::config::config_error& e, const char* severity) {
-    std::cerr << e.file;
-    if (e.line > 0) std::cerr << ':' << e.line;
-    std::cerr << ": ";
-    if (!e.key.empty()) std::cerr << e.key << ": ";
-    std::cerr << severity << e.message << '\n';
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,10 +33,15 @@ int main(int argc, char** argv) {
     std::string level_text;
     std::size_t workers = 2;
     app.add_option("-c,--config", config_path, "Configuration file (TOML)")->capture_default_str();
-    app.add_flag("--once", once, "Poll every enabled feed once, deliver, and exit (0: all fetched and delivered)");
-    app.add_flag("--check-config", check_only, "Validate the configuration and exit (1 on mistakes)");
-    app.add_option("--log-level", level_text, "debug, info, warn or error (default: info; warn with --once)");
-    app.add_option("--workers", workers, "Parse threads")->capture_default_str()->check(CLI::Range(1, 64));
+    app.add_flag("--once", once,
+                 "Poll every enabled feed once, deliver, and exit (0: all fetched and delivered)");
+    app.add_flag("--check-config", check_only,
+                 "Validate the configuration and exit (1 on mistakes)");
+    app.add_option("--log-level", level_text,
+                   "debug, info, warn or error (default: info; warn with --once)");
+    app.add_option("--workers", workers, "Parse threads")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -61,12 +58,14 @@ int main(int argc, char** argv) {
 
     feedwire::daemon::filesystem_source files;
     const auto loaded = feedwire::config::load_config(config_path, files);
-    for (const auto& w : loaded.warnings) print(w, "warning: ");
-    for (const auto& e : loaded.errors) print(e, "");
+    for (const auto& w : loaded.warnings)
+        std::cerr << feedwire::config::describe(w, "warning: ") << '\n';
+    for (const auto& e : loaded.errors) std::cerr << feedwire::config::describe(e) << '\n';
     if (check_only) {
         if (!loaded.ok()) return 1;
-        std::cout << "ok: " << loaded.config.feeds.size() << " feeds from " << loaded.config.files.size()
-                  << " files, redis " << feedwire::config::describe(loaded.config.redis) << '\n';
+        std::cout << "ok: " << loaded.config.feeds.size() << " feeds from "
+                  << loaded.config.files.size() << " files, redis "
+                  << feedwire::config::describe(loaded.config.redis) << '\n';
         return 0;
     }
     if (!loaded.ok()) {
@@ -86,7 +85,8 @@ int main(int argc, char** argv) {
         if (!once) return 0;
         for (const auto& f : summary.failures) std::cerr << "failed: " << f.error << '\n';
         std::cerr << "feedwired: " << summary.feeds << " feeds, " << summary.polls << " polls, "
-                  << summary.items_delivered << " items delivered, " << summary.failed << " failed\n";
+                  << summary.items_delivered << " items delivered, " << summary.failed
+                  << " failed\n";
         return summary.ok() ? 0 : 1;
     } catch (const std::exception& e) {
         spdlog::critical("internal error: {}", e.what());

@@ -52,10 +52,10 @@ class Golden : public ::testing::TestWithParam<std::string> {};
 TEST_P(Golden, MatchesExpectedItems) {
     const fs::path fixture = fs::path(FEEDWIRE_GOLDEN_DIR) / GetParam();
     const std::string group = fs::path(GetParam()).parent_path().generic_string();
-    const auto options = feedwire::testing::fixture_options(fixture, group);
-    const std::string bytes = feedwire::testing::read_file(fixture);
+    const auto options = feedwire::test::fixture_options(fixture, group);
+    const std::string bytes = feedwire::test::read_file(fixture);
     const auto actual =
-        feedwire::testing::golden_lines(feedwire::feeds::parse_feed(bytes, options));
+        feedwire::test::golden_lines(feedwire::feeds::parse_feed(bytes, options));
 
     fs::path expected_path = fixture;
     expected_path.replace_extension(".expected.jsonl");
@@ -70,7 +70,7 @@ TEST_P(Golden, MatchesExpectedItems) {
     ASSERT_TRUE(fs::exists(expected_path))
         << expected_path << " is missing: run with FEEDWIRE_UPDATE_GOLDEN=1 and read the result";
     const auto expected = read_jsonl(expected_path);
-    const auto diffs = feedwire::testing::diff_lines(expected, actual);
+    const auto diffs = feedwire::test::diff_lines(expected, actual);
     std::ostringstream msg;
     for (const auto& d : diffs) msg << "  " << d << '\n';
     EXPECT_TRUE(diffs.empty()) << GetParam() << " differs from " << expected_path.filename()

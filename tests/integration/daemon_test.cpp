@@ -24,16 +24,18 @@ using namespace std::chrono_literals;
 using feedwire::test::http_fixture_server;
 using feedwire::test::http_request;
 using feedwire::test::http_response;
-using feedwire::testing::redis_server;
+using feedwire::test::redis_server;
 
 std::string rss(const std::vector<std::pair<std::string, std::string>>& items) {
     std::string out =
         "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>"
         "<link>https://wire.example/</link><description>d</description>";
     for (const auto& [guid, title] : items) {
-        out += "<item><guid>" + guid + "</guid><title>" + title + "</title><link>https://wire.example/" +
-               guid + "?utm_source=rss</link><pubDate>Sat, 22 Nov 2025 09:14:00 GMT</pubDate>"
-               "<description>NAGOYA /Japan/, November 22. /TASS/. " + title + " text.</description></item>";
+        out += "<item><guid>" + guid + "</guid><title>" + title +
+               "</title><link>https://wire.example/" + guid +
+               "?utm_source=rss</link><pubDate>Sat, 22 Nov 2025 09:14:00 GMT</pubDate>"
+               "<description>NAGOYA /Japan/, November 22. /TASS/. " +
+               title + " text.</description></item>";
     }
     return out + "</channel></rss>";
 }
@@ -63,7 +65,7 @@ protected:
 
     config::configuration configuration(std::vector<config::feed_config> feeds) {
         config::configuration c;
-        c.redis = feedwire::testing::redis_config_for(*redis_);
+        c.redis = feedwire::test::redis_config_for(*redis_);
         c.daemon.per_host_spacing = 0ms;
         c.daemon.per_host_connections = 4;
         c.daemon.shutdown_timeout = 3s;
@@ -97,9 +99,10 @@ protected:
 };
 
 TEST_F(Daemon, OnceDeliversEveryItemWithTheStreamContract) {
-    http_.route("/tass.xml", http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}, {"g3", "Third"}}),
-                                               "application/rss+xml")
-                                 .header("ETag", "\"v1\""));
+    http_.route("/tass.xml",
+                http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}, {"g3", "Third"}}),
+                                  "application/rss+xml")
+                    .header("ETag", "\"v1\""));
     http_.route("/news.atom", http_response::ok(atom_doc, "application/atom+xml"));
     const auto summary = run_once({feed("tass", "/tass.xml"), feed("newsroom", "/news.atom")});
     EXPECT_TRUE(summary.ok());
@@ -152,14 +155,16 @@ TEST_F(Daemon, SecondPollSendsValidatorsAndDeliversNothingOn304) {
 TEST_F(Daemon, ChangedFeedDeliversNewAndUpdatedItemsOnly) {
     http_.route("/tass.xml", http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}})));
     ASSERT_TRUE(run_once({feed("tass", "/tass.xml")}).ok());
-    http_.route("/tass.xml",
-                http_response::ok(rss({{"g1", "First"}, {"g2", "Second, corrected"}, {"g3", "Third"}})));
+    http_.route(
+        "/tass.xml",
+        http_response::ok(rss({{"g1", "First"}, {"g2", "Second, corrected"}, {"g3", "Third"}})));
     const auto summary = run_once({feed("tass", "/tass.xml")});
     EXPECT_TRUE(summary.ok());
     const auto entries = redis_->xrange("feedwire:items");
     ASSERT_EQ(entries.size(), 4u);
     std::map<std::string, std::string> events;
-    for (std::size_t i = 2; i < entries.size(); ++i) events[entries[i].field("headline")] = entries[i].field("event");
+    for (std::size_t i = 2; i < entries.size(); ++i)
+        events[entries[i].field("headline")] = entries[i].field("event");
     EXPECT_EQ(events["Second, corrected"], "update");
     EXPECT_EQ(events["Third"], "new");
     for (std::size_t i = 2; i < entries.size(); ++i) {
@@ -181,8 +186,9 @@ TEST_F(Daemon, UnchangedBodyIsNotParsedAgain) {
 TEST_F(Daemon, FailingFeedIsReportedAndOthersStillDelivered) {
     http_.route("/good.xml", http_response::ok(rss({{"g1", "First"}})));
     http_.route("/missing.xml", http_response::status_only(404));
-    http_.route("/page.html", http_response::ok("<!DOCTYPE html><html><body><p>Our news</p></body></html>",
-                                                "text/html"));
+    http_.route(
+        "/page.html",
+        http_response::ok("<!DOCTYPE html><html><body><p>Our news</p></body></html>", "text/html"));
     http_.route("/stalled.xml", http_response::stalled());
     auto stalled = feed("stalled", "/stalled.xml");
     stalled.timeout = 1s;
@@ -198,7 +204,8 @@ TEST_F(Daemon, FailingFeedIsReportedAndOthersStillDelivered) {
     EXPECT_NE(missing.at("last_error").find("404"), std::string::npos);
     EXPECT_EQ(state_of("page").at("last_status"), "parse_error");
     EXPECT_EQ(state_of("stalled").at("last_status"), "timeout");
-    for (const auto& f : summary.failures) EXPECT_NE(f.error.find("feed " + f.id + " ("), std::string::npos);
+    for (const auto& f : summary.failures)
+        EXPECT_NE(f.error.find("feed " + f.id + " ("), std::string::npos);
 }
 
 TEST_F(Daemon, GoneFeedIsDisabledAndNotPolledAgain) {
@@ -226,7 +233,8 @@ TEST_F(Daemon, TooManyRequestsHonoursRetryAfter) {
     EXPECT_FALSE(run_once({feed("busy", "/busy.xml")}).ok());
     const auto next_ms = std::stoll(state_of("busy").at("next_poll"));
     const auto expected =
-        std::chrono::duration_cast<std::chrono::milliseconds>((before + 3600s).time_since_epoch()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>((before + 3600s).time_since_epoch())
+            .count();
     EXPECT_NEAR(static_cast<double>(next_ms), static_cast<double>(expected), 5000.0);
 }
 
@@ -251,7 +259,8 @@ TEST_F(Daemon, PollsWhileRedisIsDownAndDeliversWhenItReturns) {
     service s(configuration({feed("tass", "/tass.xml")}), o);
     std::thread runner([&] { s.run(); });
     // The feed is fetched although Redis is away.
-    for (int i = 0; i < 100 && requests_for("/tass.xml") == 0; ++i) std::this_thread::sleep_for(50ms);
+    for (int i = 0; i < 100 && requests_for("/tass.xml") == 0; ++i)
+        std::this_thread::sleep_for(50ms);
     EXPECT_EQ(requests_for("/tass.xml"), 1u);
     redis_->start();
     long long delivered = 0;
@@ -284,24 +293,31 @@ TEST_F(Daemon, FeedwiredOnceExitCodes) {
     const auto write = [&](const std::string& feeds) {
         std::ofstream out(path);
         out << "[redis]\nurl = \"unix://" << redis_->socket_path() << "\"\n[daemon]\nstate_dir = \""
-            << redis_->directory() << "\"\nper_host_spacing = \"0s\"\n" << feeds;
+            << redis_->directory() << "\"\nper_host_spacing = \"0s\"\n"
+            << feeds;
     };
     std::string output;
     write("[[feed]]\nurl = \"" + http_.url("/tass.xml") + "\"\n");
-    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --once --config " + path, output), 0) << output;
+    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --once --config " + path, output), 0)
+        << output;
     EXPECT_EQ(redis_->xlen("feedwire:items"), 1);
 
-    write("[[feed]]\nurl = \"" + http_.url("/tass.xml") + "\"\n[[feed]]\nurl = \"" + http_.url("/missing.xml") +
-          "\"\n");
-    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --once --config " + path, output), 1) << output;
+    write("[[feed]]\nurl = \"" + http_.url("/tass.xml") + "\"\n[[feed]]\nurl = \"" +
+          http_.url("/missing.xml") + "\"\n");
+    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --once --config " + path, output), 1)
+        << output;
     EXPECT_NE(output.find("failed: feed "), std::string::npos) << output;
     EXPECT_NE(output.find("HTTP 404"), std::string::npos) << output;
 
     write("[[feed]]\nurl = \"ftp://example.com/x\"\nintervall = \"5m\"\n");
-    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --check-config --config " + path, output), 1);
+    EXPECT_EQ(
+        run_command(std::string(FEEDWIRE_FEEDWIRED) + " --check-config --config " + path, output),
+        1);
     EXPECT_NE(output.find("intervall"), std::string::npos) << output;
-    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --config " + path, output), 78) << output;
-    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --no-such-flag", output), 64) << output;
+    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --config " + path, output), 78)
+        << output;
+    EXPECT_EQ(run_command(std::string(FEEDWIRE_FEEDWIRED) + " --no-such-flag", output), 64)
+        << output;
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::redis_config_for;
-using testing::redis_server;
+using test::redis_config_for;
+using test::redis_server;
 
 bool run_until(asio::io_context& io, const std::function<bool()>& pred,
                std::chrono::milliseconds limit = 5s) {
@@ -286,7 +286,7 @@ TEST_F(Deliver, LoadingErrorsAreRetried) {
 TEST_F(Deliver, OtherErrorsFailWithTheMessage) {
     auto& d = make_deliverer();
     ASSERT_TRUE(server_->command({"SET", "wrongtype", "x"}).type ==
-                testing::sync_reply::kind::status);
+                test::sync_reply::kind::status);
     auto summary = deliver(d, make_items(1), {"wrongtype"});
     ASSERT_TRUE(summary);
     EXPECT_EQ(summary->failed, 1u);

@@ -20,9 +20,9 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::redis_config_for;
-using testing::redis_server;
-using testing::redis_server_options;
+using test::redis_config_for;
+using test::redis_server;
+using test::redis_server_options;
 
 // Runs the io_context until pred() holds or the time is up.
 bool run_until(asio::io_context& io, const std::function<bool()>& pred,
@@ -348,7 +348,7 @@ TEST_F(RedisClient, SelectsTheConfiguredDatabase) {
     client->start();
     auto set = call(*client, {"SET", "in-db-3", "yes"});
     ASSERT_TRUE(set && *set);
-    EXPECT_EQ(server_->command({"GET", "in-db-3"}).type, testing::sync_reply::kind::nil);
+    EXPECT_EQ(server_->command({"GET", "in-db-3"}).type, test::sync_reply::kind::nil);
     auto in3 = server_->command(
         {"EVAL", "redis.call('SELECT', 3) return redis.call('GET', KEYS[1])", "1", "in-db-3"});
     EXPECT_EQ(in3.str, "yes");

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <iterator>
 
-namespace feedwire::testing {
+namespace feedwire::test {
 namespace {
 
 std::string trim(std::string s) {
@@ -121,4 +121,4 @@ std::vector<std::string> diff_lines(const std::vector<nlohmann::ordered_json>& e
     return out;
 }
 
-}  // namespace feedwire::testing
+}  // namespace feedwire::test

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace feedwire::testing {
+namespace feedwire::test {
 
 // Options read from a fixture's "<name>.options" sidecar ("key: value"
 // lines: url, content-type, content-language, fetched-at, feed-id).
@@ -29,4 +29,4 @@ std::vector<std::string> diff_lines(const std::vector<nlohmann::ordered_json>& e
 
 std::string read_file(const std::filesystem::path& p);
 
-}  // namespace feedwire::testing
+}  // namespace feedwire::test

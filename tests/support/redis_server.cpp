@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace feedwire::testing {
+namespace feedwire::test {
 namespace {
 
 std::string find_redis_server() {
@@ -309,4 +309,4 @@ long long redis_server::xlen(const std::string& stream) const {
     return command({"XLEN", stream}).integer;
 }
 
-}  // namespace feedwire::testing
+}  // namespace feedwire::test

@@ -17,7 +17,7 @@
 
 #include <sys/types.h>
 
-namespace feedwire::testing {
+namespace feedwire::test {
 
 struct redis_server_options {
     bool has_tcp = false;                 // also listen on 127.0.0.1:<free port>
@@ -81,12 +81,12 @@ private:
     bool is_paused_ = false;
 };
 
-}  // namespace feedwire::testing
+}  // namespace feedwire::test
 
 #if __has_include(<feedwire/config/config.hpp>)
 #include <feedwire/config/config.hpp>
 
-namespace feedwire::testing {
+namespace feedwire::test {
 
 // A redis_config pointing at the server: its Unix socket, or its TCP port.
 inline config::redis_config redis_config_for(const redis_server& server, bool use_tcp = false) {
@@ -103,5 +103,5 @@ inline config::redis_config redis_config_for(const redis_server& server, bool us
     return c;
 }
 
-}  // namespace feedwire::testing
+}  // namespace feedwire::test
 #endif

@@ -1,6 +1,7 @@
 // The subcommands of the feedwire tool. Each returns the process exit status.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,20 @@ struct check_config_options {
 // Exit status: 0 when the configuration is valid (a summary on stdout), 1
 // when it is not (every problem on stderr as FILE:LINE: key: message).
 int run_check_config(const check_config_options& options);
+
+struct tail_command_options {
+    std::string redis_url = "redis://127.0.0.1:6379/0";
+    std::string stream = "feedwire:items";
+    std::string group;  // empty: plain XREAD, no consumer group
+    std::string consumer;
+    bool from_start = false;  // "0" instead of "$" (and for a new group)
+    std::string format;       // "json", "line", or empty: line on a terminal
+    std::uint64_t count = 0;  // exit after this many items; 0 = follow forever
+};
+
+// Exit status: 0 after --count items or on SIGINT/SIGTERM, 1 when Redis
+// cannot be reached or answers with an error (the message names the URL,
+// without its password), 2 on a usage error.
+int run_tail(const tail_command_options& options);
 
 }  // namespace feedwire::cli

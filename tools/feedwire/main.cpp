@@ -35,6 +35,31 @@ int main(int argc, char** argv) {
     check_config_cmd->add_option("file", check_config.file, "The configuration file (TOML)")
         ->required();
 
+    feedwire::cli::tail_command_options tail;
+    CLI::App* tail_cmd = app.add_subcommand(
+        "tail",
+        "Follow a Redis stream of items: readable lines on a terminal, JSON Lines when piped");
+    tail_cmd
+        ->add_option("--redis", tail.redis_url,
+                     "redis://[user[:password]@]host[:port][/db] or unix:///path?db=N")
+        ->capture_default_str();
+    tail_cmd->add_option("--stream", tail.stream, "Stream to read")->capture_default_str();
+    CLI::Option* group_opt =
+        tail_cmd->add_option("--group", tail.group, "Read as this consumer group (XREADGROUP)");
+    CLI::Option* consumer_opt =
+        tail_cmd->add_option("--consumer", tail.consumer, "Consumer name within --group");
+    group_opt->needs(consumer_opt);
+    consumer_opt->needs(group_opt);
+    tail_cmd->add_flag("--from-start", tail.from_start,
+                       "Start at the stream's first entry instead of new ones");
+    tail_cmd
+        ->add_option("--format", tail.format,
+                     "json (the item, one per line) or line (default: line on a terminal, "
+                     "json otherwise)")
+        ->check(CLI::IsMember({"json", "line"}));
+    tail_cmd->add_option("--count", tail.count, "Exit after this many items")
+        ->check(CLI::PositiveNumber);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -43,5 +68,6 @@ int main(int argc, char** argv) {
     }
     if (parse_cmd->parsed()) return feedwire::cli::run_parse(parse);
     if (check_config_cmd->parsed()) return feedwire::cli::run_check_config(check_config);
+    if (tail_cmd->parsed()) return feedwire::cli::run_tail(tail);
     return 2;
 }

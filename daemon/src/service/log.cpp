@@ -23,12 +23,23 @@ public:
         const char* prefix = "<6>";
         switch (msg.level) {
             case spdlog::level::trace:
-            case spdlog::level::debug: prefix = "<7>"; break;
-            case spdlog::level::info: prefix = "<6>"; break;
-            case spdlog::level::warn: prefix = "<4>"; break;
-            case spdlog::level::err: prefix = "<3>"; break;
-            case spdlog::level::critical: prefix = "<2>"; break;
-            default: break;
+            case spdlog::level::debug:
+                prefix = "<7>";
+                break;
+            case spdlog::level::info:
+                prefix = "<6>";
+                break;
+            case spdlog::level::warn:
+                prefix = "<4>";
+                break;
+            case spdlog::level::err:
+                prefix = "<3>";
+                break;
+            case spdlog::level::critical:
+                prefix = "<2>";
+                break;
+            default:
+                break;
         }
         dest.append(prefix, prefix + 3);
     }
@@ -39,10 +50,14 @@ public:
 
 spdlog::level::level_enum to_spdlog(log_level level) {
     switch (level) {
-        case log_level::debug: return spdlog::level::debug;
-        case log_level::info: return spdlog::level::info;
-        case log_level::warn: return spdlog::level::warn;
-        case log_level::error: return spdlog::level::err;
+        case log_level::debug:
+            return spdlog::level::debug;
+        case log_level::info:
+            return spdlog::level::info;
+        case log_level::warn:
+            return spdlog::level::warn;
+        case log_level::error:
+            return spdlog::level::err;
     }
     return spdlog::level::info;
 }
@@ -50,11 +65,16 @@ spdlog::level::level_enum to_spdlog(log_level level) {
 }  // namespace
 
 bool parse_log_level(std::string_view text, log_level& out) {
-    if (text == "debug") out = log_level::debug;
-    else if (text == "info") out = log_level::info;
-    else if (text == "warn" || text == "warning") out = log_level::warn;
-    else if (text == "error") out = log_level::error;
-    else return false;
+    if (text == "debug")
+        out = log_level::debug;
+    else if (text == "info")
+        out = log_level::info;
+    else if (text == "warn" || text == "warning")
+        out = log_level::warn;
+    else if (text == "error")
+        out = log_level::error;
+    else
+        return false;
     return true;
 }
 

@@ -47,8 +47,12 @@ fetch_assessment assess_fetch(const std::string& feed_id, const std::string& url
                               const fetch_outcome& outcome) {
     fetch_assessment a;
     switch (outcome.status) {
-        case fetch_status::ok: a.verdict = poll_verdict::fetched; return a;
-        case fetch_status::not_modified: a.verdict = poll_verdict::not_modified; return a;
+        case fetch_status::ok:
+            a.verdict = poll_verdict::fetched;
+            return a;
+        case fetch_status::not_modified:
+            a.verdict = poll_verdict::not_modified;
+            return a;
         case fetch_status::http_error:
             if (outcome.http_status == 410) {
                 a.verdict = poll_verdict::gone;
@@ -72,7 +76,8 @@ fetch_assessment assess_fetch(const std::string& feed_id, const std::string& url
                       "); this is not a broken feed: ask the publisher to allow this client";
             if (!outcome.error.empty()) a.error += " (" + outcome.error + ")";
             return a;
-        default: break;
+        default:
+            break;
     }
     a.verdict = poll_verdict::failed;
     a.error = prefix(feed_id, url) + to_string(outcome.status);
@@ -108,7 +113,8 @@ bool record_failure(feed_state& state, std::string_view status, const std::strin
     return is_change;
 }
 
-void record_gone(feed_state& state, const std::string& error, std::chrono::system_clock::time_point now) {
+void record_gone(feed_state& state, const std::string& error,
+                 std::chrono::system_clock::time_point now) {
     record_failure(state, "gone", error, 410, now);
     state.is_gone = true;
 }
@@ -135,7 +141,8 @@ bool record_success(feed_state& state, std::string_view status, const fetch_outc
     state.items_delivered += fresh;
     if (delivered.added > 0) {
         if (state.last_new_item != std::chrono::system_clock::time_point{}) {
-            const auto since = std::chrono::duration_cast<std::chrono::seconds>(now - state.last_new_item);
+            const auto since =
+                std::chrono::duration_cast<std::chrono::seconds>(now - state.last_new_item);
             state.publish_gap_seconds =
                 update_publish_gap(state.publish_gap_seconds, delivered.added, since);
         }

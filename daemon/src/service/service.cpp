@@ -94,8 +94,9 @@ struct service::impl {
           options(o),
           redis(io, config.redis, redis_options{}),
           http(io, fetcher_options{config.daemon.per_host_connections, 256}),
-          delivery(io, redis, deliverer_options{config.redis.maxlen, o.mode == run_mode::once ? 40 : 1000000,
-                                                milliseconds{500}}),
+          delivery(io, redis,
+                   deliverer_options{config.redis.maxlen, o.mode == run_mode::once ? 40 : 1000000,
+                                     milliseconds{500}}),
           workers(std::max<std::size_t>(1, o.workers)),
           sched(scheduler_limits{static_cast<std::size_t>(config.daemon.per_host_connections),
                                  config.daemon.per_host_spacing}) {}
@@ -136,9 +137,8 @@ struct service::impl {
         states_pending = order.size();
         if (states_pending == 0) return start_scheduling();
         for (const auto& id : order) {
-            redis.command({"HGETALL", feed_state_key(id)}, [this, id](redis_result r) {
-                on_state_loaded(id, std::move(r));
-            });
+            redis.command({"HGETALL", feed_state_key(id)},
+                          [this, id](redis_result r) { on_state_loaded(id, std::move(r)); });
         }
         stop_timer.expires_after(options.state_load_timeout);
         stop_timer.async_wait([this](const boost::system::error_code& ec) {
@@ -226,7 +226,8 @@ struct service::impl {
 
     void on_poll_timer() {
         if (is_stopping) return;
-        const std::size_t room = options.max_polls_in_flight - std::min(polls_running, options.max_polls_in_flight);
+        const std::size_t room =
+            options.max_polls_in_flight - std::min(polls_running, options.max_polls_in_flight);
         for (const auto& id : sched.take_due(clock.steady_now(), room)) do_poll(id);
         arm_poll_timer();
     }
@@ -239,16 +240,16 @@ struct service::impl {
         ++polls_running;
         ++summary.polls;
         fetch_request request = make_request(rt.config, config.daemon, rt.state);
-        http.fetch(std::move(request), [this, id](fetch_outcome outcome) {
-            on_fetched(id, std::move(outcome));
-        });
+        http.fetch(std::move(request),
+                   [this, id](fetch_outcome outcome) { on_fetched(id, std::move(outcome)); });
     }
 
     void on_fetched(const std::string& id, fetch_outcome outcome) {
         auto& rt = feeds.at(id);
         const std::string& url = poll_url(rt.config, rt.state);
-        spdlog::debug("feed {} ({}): {} HTTP {} {} bytes in {} ms{}", id, url, to_string(outcome.status),
-                      outcome.http_status, outcome.bytes_received, outcome.elapsed.count() / 1000,
+        spdlog::debug("feed {} ({}): {} HTTP {} {} bytes in {} ms{}", id, url,
+                      to_string(outcome.status), outcome.http_status, outcome.bytes_received,
+                      outcome.elapsed.count() / 1000,
                       outcome.redirect_count > 0 ? " via " + outcome.effective_url : std::string{});
         const fetch_assessment a = assess_fetch(id, url, outcome);
         switch (a.verdict) {
@@ -268,16 +269,19 @@ struct service::impl {
                 rt.report.error = a.error;
                 return finish_poll(id, std::nullopt);
             case poll_verdict::throttled:
-                return complete_failure(id, to_string(outcome.status), a.error, outcome, poll_kind::throttled);
+                return complete_failure(id, to_string(outcome.status), a.error, outcome,
+                                        poll_kind::throttled);
             case poll_verdict::failed:
-                return complete_failure(id, to_string(outcome.status), a.error, outcome, poll_kind::failure);
+                return complete_failure(id, to_string(outcome.status), a.error, outcome,
+                                        poll_kind::failure);
         }
     }
 
     void do_parse(const std::string& id, fetch_outcome outcome, std::string hash) {
         const auto& rt = feeds.at(id);
         feeds::parse_options po;
-        po.url = outcome.effective_url.empty() ? poll_url(rt.config, rt.state) : outcome.effective_url;
+        po.url =
+            outcome.effective_url.empty() ? poll_url(rt.config, rt.state) : outcome.effective_url;
         po.content_type = outcome.content_type;
         if (auto it = outcome.headers.find("content-language"); it != outcome.headers.end())
             po.content_language = it->second;
@@ -312,10 +316,17 @@ struct service::impl {
         std::vector<std::string> streams = route_streams(rt.config.stream, id, rt.config.tags);
         if (streams.empty()) streams.emplace_back("feedwire:items");
         auto items = std::move(parsed->items);
+        // Attribution: the dateline's agency first, then the feed's
+        // configured agency, then the feed's own copyright (issue 4).
+        if (!rt.config.agency.empty()) {
+            for (auto& it : items) {
+                if (!it.dateline || it.dateline->agency.empty())
+                    it.copyrightholder = rt.config.agency;
+            }
+        }
         delivery.deliver(id, items, streams,
-                         [this, id, outcome = std::move(outcome), hash = std::move(hash)](batch_summary s) {
-                             on_delivered(id, outcome, hash, s);
-                         });
+                         [this, id, outcome = std::move(outcome), hash = std::move(hash)](
+                             batch_summary s) { on_delivered(id, outcome, hash, s); });
     }
 
     void on_delivered(const std::string& id, const fetch_outcome& outcome, const std::string& hash,
@@ -326,20 +337,21 @@ struct service::impl {
         rt.report.items_updated += s.updated;
         if (!s.ok()) {
             const std::string error = "feed " + id + " (" + poll_url(rt.config, rt.state) +
-                                      "): delivery to Redis failed for " + std::to_string(s.failed) +
-                                      " items: " + s.error;
+                                      "): delivery to Redis failed for " +
+                                      std::to_string(s.failed) + " items: " + s.error;
             return complete_failure(id, "delivery_failed", error, outcome, poll_kind::failure);
         }
         if (s.added + s.updated > 0)
-            spdlog::info("feed {} ({}): {} new, {} updated", id, poll_url(rt.config, rt.state), s.added,
-                         s.updated);
+            spdlog::info("feed {} ({}): {} new, {} updated", id, poll_url(rt.config, rt.state),
+                         s.added, s.updated);
         complete_success(id, "ok", outcome, hash, s);
     }
 
     // ---- outcomes ------------------------------------------------------
 
-    void complete_success(const std::string& id, std::string_view status, const fetch_outcome& outcome,
-                          const std::string& hash, const batch_summary& delivered) {
+    void complete_success(const std::string& id, std::string_view status,
+                          const fetch_outcome& outcome, const std::string& hash,
+                          const batch_summary& delivered) {
         auto& rt = feeds.at(id);
         const system_time now = clock.system_now();
         const std::string before = poll_url(rt.config, rt.state);
@@ -348,8 +360,10 @@ struct service::impl {
         if (record_success(rt.state, status, outcome, hash, delivered, now))
             spdlog::info("feed {} ({}): recovered after {} failed polls", id, before, errors);
         if (rt.state.moved_to != moved_before)
-            spdlog::warn("feed {} ({}): moved permanently to {}; polls go there now, update the feed "
-                         "list", id, before, rt.state.moved_to);
+            spdlog::warn(
+                "feed {} ({}): moved permanently to {}; polls go there now, update the feed "
+                "list",
+                id, before, rt.state.moved_to);
         rt.report.ok = true;
         rt.report.error.clear();
 
@@ -457,8 +471,9 @@ struct service::impl {
         }
         if (!redis_down_since) redis_down_since = clock.steady_now();
         if (was_redis_up)
-            spdlog::warn("redis {}: connection lost ({}); polling goes on, items wait until it is back",
-                         where, reason);
+            spdlog::warn(
+                "redis {}: connection lost ({}); polling goes on, items wait until it is back",
+                where, reason);
         else
             spdlog::warn("redis {}: cannot connect ({}); retrying with backoff", where, reason);
         was_redis_up = false;
@@ -470,9 +485,11 @@ struct service::impl {
         tick_timer.async_wait([this](const boost::system::error_code& ec) {
             if (ec || is_finished) return;
             if (is_once() && redis_down_since &&
-                clock.steady_now() - *redis_down_since > once_redis_grace && delivery.pending() > 0) {
+                clock.steady_now() - *redis_down_since > once_redis_grace &&
+                delivery.pending() > 0) {
                 spdlog::warn("redis {}: unreachable for {} s; giving up on {} items",
-                             config::describe(config.redis), once_redis_grace.count(), delivery.pending());
+                             config::describe(config.redis), once_redis_grace.count(),
+                             delivery.pending());
                 delivery.abandon();
             }
             if (options.show_progress) print_progress(false);
@@ -481,7 +498,8 @@ struct service::impl {
     }
 
     void print_progress(bool is_final) {
-        std::fprintf(stderr, "\r\033[Kfeedwired: %zu/%zu feeds polled, %zu items delivered, %zu failed%s",
+        std::fprintf(stderr,
+                     "\r\033[Kfeedwired: %zu/%zu feeds polled, %zu items delivered, %zu failed%s",
                      feeds_done, summary.feeds, summary.items_delivered, summary.failed,
                      is_final ? "\n" : "");
         std::fflush(stderr);
@@ -513,8 +531,8 @@ struct service::impl {
         stop_timer.expires_after(config.daemon.shutdown_timeout);
         stop_timer.async_wait([this](const boost::system::error_code& ec) {
             if (ec || is_finished) return;
-            spdlog::warn("shutdown: {} polls still in flight after {} ms; abandoning them", polls_running,
-                         config.daemon.shutdown_timeout.count());
+            spdlog::warn("shutdown: {} polls still in flight after {} ms; abandoning them",
+                         polls_running, config.daemon.shutdown_timeout.count());
             http.cancel_all();
             delivery.abandon();
             finish_stop();
@@ -527,15 +545,15 @@ struct service::impl {
         is_finished = true;
         stop_timer.cancel();
         flush_then_exit(clock.steady_now() + milliseconds{std::min<long long>(
-                                                  config.daemon.shutdown_timeout.count(), 5000)});
+                                                 config.daemon.shutdown_timeout.count(), 5000)});
     }
 
     void flush_then_exit(steady_time deadline) {
-        if (redis.is_connected() && (redis.queued() + redis.in_flight()) > 0 && clock.steady_now() < deadline) {
+        if (redis.is_connected() && (redis.queued() + redis.in_flight()) > 0 &&
+            clock.steady_now() < deadline) {
             stop_timer.expires_after(milliseconds{10});
-            stop_timer.async_wait([this, deadline](const boost::system::error_code&) {
-                flush_then_exit(deadline);
-            });
+            stop_timer.async_wait(
+                [this, deadline](const boost::system::error_code&) { flush_then_exit(deadline); });
             return;
         }
         if (options.show_progress) print_progress(true);

@@ -100,6 +100,10 @@ std::optional<redis_config> parse_redis_url(std::string_view url, std::string& r
 // The URL for humans: the password is never shown.
 std::string describe(const redis_config& redis);
 
+// "FILE:LINE: key: [severity]message" (LINE and key when known), as
+// compilers print diagnostics, so editors jump to the line.
+std::string describe(const config_error& error, std::string_view severity = {});
+
 // The id of a feed without one: host, port, path and query of the URL,
 // lowercased, every character outside [a-z0-9._-] replaced by '-', runs of
 // '-' collapsed, leading and trailing '-' dropped.

@@ -16,21 +16,23 @@ namespace feedwire::daemon {
 
 struct feed_state {
     std::string configured_url;  // the URL the operator configured when this state was written
-    std::string current_url;     // where polls go now (after a permanent redirect); empty = configured
+    std::string current_url;  // where polls go now (after a permanent redirect); empty = configured
     std::string etag;
     std::string last_modified;
-    std::string body_hash;  // SHA-256 of the last body parsed: unchanged bodies are not parsed again
+    std::string
+        body_hash;  // SHA-256 of the last body parsed: unchanged bodies are not parsed again
 
     std::chrono::system_clock::time_point last_poll{};
     std::chrono::system_clock::time_point last_success{};
     std::chrono::system_clock::time_point last_new_item{};  // last poll that delivered a new item
     std::chrono::system_clock::time_point next_poll{};
-    std::string last_status;  // "ok", "not_modified", "unchanged", or a fetch_status / "parse_error"
-    std::string last_error;   // human description; empty after a success
+    std::string
+        last_status;         // "ok", "not_modified", "unchanged", or a fetch_status / "parse_error"
+    std::string last_error;  // human description; empty after a success
     long last_http_status = 0;
     std::uint32_t consecutive_errors = 0;
-    bool is_gone = false;        // 410: disabled until the operator changes the URL
-    std::string moved_to;        // permanent redirect seen: the operator should update the list
+    bool is_gone = false;  // 410: disabled until the operator changes the URL
+    std::string moved_to;  // permanent redirect seen: the operator should update the list
     std::uint64_t items_delivered = 0;
     // Average gap between new items, seconds (exponentially weighted); 0 = unknown.
     double publish_gap_seconds = 0;

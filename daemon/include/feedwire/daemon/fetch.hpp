@@ -38,15 +38,15 @@ struct fetch_request {
 };
 
 enum class fetch_status {
-    ok,             // 2xx with a body
-    not_modified,   // 304
-    http_error,     // any other final HTTP status (see http_status)
-    blocked,        // 403/429/503 carrying a bot challenge (cf-mitigated, challenge page)
-    too_large,      // body exceeded max_body (after decompression)
-    timeout,        // connect, total or low-speed timeout
-    network_error,  // DNS, refused, reset, TLS ...
+    ok,                 // 2xx with a body
+    not_modified,       // 304
+    http_error,         // any other final HTTP status (see http_status)
+    blocked,            // 403/429/503 carrying a bot challenge (cf-mitigated, challenge page)
+    too_large,          // body exceeded max_body (after decompression)
+    timeout,            // connect, total or low-speed timeout
+    network_error,      // DNS, refused, reset, TLS ...
     forbidden_address,  // a hop led to a private address from a public one
-    bad_protocol,   // a redirect to something other than http(s), or a redirect loop/too many
+    bad_protocol,       // a redirect to something other than http(s), or a redirect loop/too many
 };
 
 const char* to_string(fetch_status status);

@@ -58,7 +58,8 @@ bool record_failure(feed_state& state, std::string_view status, const std::strin
                     long http_status, std::chrono::system_clock::time_point now);
 
 // 410 Gone: the feed is disabled with its reason.
-void record_gone(feed_state& state, const std::string& error, std::chrono::system_clock::time_point now);
+void record_gone(feed_state& state, const std::string& error,
+                 std::chrono::system_clock::time_point now);
 
 // A poll succeeded: validators from the outcome, the permanent move (if
 // any), counters. `status` is "ok", "not_modified" or "unchanged".

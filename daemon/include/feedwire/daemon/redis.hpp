@@ -79,7 +79,8 @@ public:
     // reason says why the connection failed or went away otherwise.
     using state_handler = std::function<void(bool connected, const std::string& reason)>;
 
-    redis_client(boost::asio::io_context& io, config::redis_config where, redis_options options = {});
+    redis_client(boost::asio::io_context& io, config::redis_config where,
+                 redis_options options = {});
     ~redis_client();
     redis_client(const redis_client&) = delete;
     redis_client& operator=(const redis_client&) = delete;

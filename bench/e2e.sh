@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: nginx (Debian's, on a loopback port, answering
+# conditional GETs with 304 itself) serves N generated feeds of 20 items
+# each; `feedwired --once` polls them all into a private redis-server. A
+# second cycle polls again, when every feed answers 304. newsboat
+# (`newsboat -x reload`) polls the same URLs as the peer, in the same run.
+#
+#   bench/e2e.sh [--build DIR] [--newsboat-max N] [N ...]   (default N: 500 1000 10000)
+#
+# Prints, per N and cycle: wall time, CPU time per feed, items per second
+# into Redis, peak memory (max RSS). newsboat runs only for N up to
+# --newsboat-max (default 1000): its cost grows with the square of the feed
+# count, so 10,000 feeds would take it hours.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+build=build-rel
+newsboat_max=1000
+sizes=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    --newsboat-max) newsboat_max=$2; shift 2 ;;
+    *) sizes+=("$1"); shift ;;
+  esac
+done
+[ ${#sizes[@]} -gt 0 ] || sizes=(500 1000 10000)
+
+for tool in nginx redis-server redis-cli newsboat /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool missing (apt-get install nginx-light redis-server newsboat time)" >&2; exit 1; }
+done
+
+if [ ! -x "$build/daemon/feedwired" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFEEDWIRE_BUILD_TESTS=OFF >/dev/null
+fi
+cmake --build "$build" --target feedwired >/dev/null
+feedwired=$root/$build/daemon/feedwired
+
+tmp=$(mktemp -d /tmp/feedwire-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Generated feeds: 20 items each, distinct guids, a short HTML body.
+gen_feeds() {  # dir count
+  python3 - "$1" "$2" <<'PY'
+import os, sys
+out, n = sys.argv[1], int(sys.argv[2])
+os.makedirs(out, exist_ok=True)
+for f in range(n):
+    items = []
+    for i in range(20):
+        items.append(f"""<item><title>Feed {f} dispatch {i}: talks resume in Geneva</title>
+<link>https://news.example/{f}/{i}?utm_source=rss</link><guid>urn:bench:{f}:{i}</guid>
+<pubDate>Sat, 22 Nov 2025 {i % 24:02d}:{(f + i) % 60:02d}:00 GMT</pubDate>
+<description><![CDATA[<p>GENEVA, November 22. /Agency/. Delegations met for a {i}th round on
+Saturday, officials said. <a href="/story/{f}/{i}">More</a></p>]]></description></item>""")
+    with open(os.path.join(out, f"f{f:05d}.xml"), "w") as fh:
+        fh.write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+                 f'<title>Bench feed {f}</title><link>https://news.example/{f}</link>'
+                 f'<description>bench</description>{"".join(items)}</channel></rss>\n')
+PY
+}
+
+port=$(free_port)
+mkdir -p "$tmp/www" "$tmp/nginx"
+cat > "$tmp/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  types { application/rss+xml xml; }
+  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
+  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+  server { listen 127.0.0.1:$port; root $tmp/www; etag on; }
+}
+NGINX
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+pids+=($!)
+
+# measure LABEL CMD...: wall, user+sys CPU and max RSS of one command.
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time.out" "$@" >"$tmp/cmd.out" 2>"$tmp/cmd.err" || {
+    echo "e2e: $label failed; last lines:" >&2; tail -5 "$tmp/cmd.err" >&2; }
+  read -r wall user sys rss <"$tmp/time.out"
+  echo "$wall $user $sys $rss"
+}
+
+printf '%-8s %-10s %-6s %9s %12s %12s %10s\n' N tool cycle wall_s cpu_us/feed items/s maxrss_MB
+for n in "${sizes[@]}"; do
+  rm -rf "$tmp/www" && gen_feeds "$tmp/www" "$n"
+  rdir="$tmp/redis-$n" && mkdir -p "$rdir"
+  redis-server --port 0 --unixsocket "$rdir/redis.sock" --save "" --appendonly no --dir "$rdir" >/dev/null &
+  rpid=$!
+  pids+=($rpid)
+  for _ in $(seq 100); do redis-cli -s "$rdir/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+  conf="$tmp/feedwire-$n.toml"
+  {
+    echo "[redis]"; echo "url = \"unix://$rdir/redis.sock\""; echo "maxlen = 1000000"
+    echo "[daemon]"; echo "state_dir = \"$tmp/state\""; echo 'listen = ""'
+    echo "per_host_connections = 64"; echo 'per_host_spacing = "0s"'
+    for f in $(seq 0 $((n - 1))); do printf '[[feed]]\nurl = "http://127.0.0.1:%s/f%05d.xml"\n' "$port" "$f"; done
+  } >"$conf"
+
+  for cycle in 1 2; do
+    before=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
+    read -r wall user sys rss < <(measure "feedwired N=$n cycle $cycle" "$feedwired" --config "$conf" --once --log-level error)
+    after=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
+    python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" "$((after - before))" <<'PY'
+import sys
+n, cycle, wall, user, sys_, rss, items = sys.argv[1:]
+n, wall, cpu, rss, items = int(n), float(wall), float(user) + float(sys_), int(rss), int(items)
+print(f"{n:<8} {'feedwired':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f}")
+PY
+  done
+  kill "$rpid" 2>/dev/null || true
+
+  if [ "$n" -le "$newsboat_max" ]; then
+    nb="$tmp/newsboat-$n" && mkdir -p "$nb"
+    for f in $(seq 0 $((n - 1))); do printf 'http://127.0.0.1:%s/f%05d.xml\n' "$port" "$f"; done >"$nb/urls"
+    echo "reload-threads 4" >"$nb/config"
+    for cycle in 1 2; do
+      read -r wall user sys rss < <(measure "newsboat N=$n cycle $cycle" env HOME="$nb" newsboat -u "$nb/urls" -c "$nb/cache.db" -C "$nb/config" -x reload)
+      python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" <<'PY'
+import sys
+n, cycle, wall, user, sys_, rss = sys.argv[1:]
+n, wall, cpu, rss = int(n), float(wall), float(user) + float(sys_), int(rss)
+items = n * 20 if cycle == "1" else 0
+print(f"{n:<8} {'newsboat':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f}")
+PY
+    done
+  fi
+done
