@@ -38,6 +38,7 @@ cmake --build "$build" --target feedwired >/dev/null
 feedwired=$root/$build/daemon/feedwired
 
 tmp=$(mktemp -d /tmp/feedwire-e2e.XXXXXX)
+chmod 755 "$tmp"  # nginx started as root serves files as an unprivileged user
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -96,7 +97,8 @@ measure() {
   local label=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$tmp/time.out" "$@" >"$tmp/cmd.out" 2>"$tmp/cmd.err" || {
     echo "e2e: $label failed; last lines:" >&2; tail -5 "$tmp/cmd.err" >&2; }
-  read -r wall user sys rss <"$tmp/time.out"
+  # time(1) puts "Command exited with non-zero status N" first on failure.
+  read -r wall user sys rss < <(tail -n 1 "$tmp/time.out")
   echo "$wall $user $sys $rss"
 }
 

@@ -208,6 +208,50 @@ TEST_F(Daemon, FailingFeedIsReportedAndOthersStillDelivered) {
         EXPECT_NE(f.error.find("feed " + f.id + " ("), std::string::npos);
 }
 
+TEST_F(Daemon, HostileAndBrokenServersLeaveTheCauseInState) {
+    http_.route("/bomb.xml", http_response::gzipped(feedwire::test::gzip_zeros(50u << 20)));
+    http_.route("/huge.xml", http_response::ok(std::string(3u << 20, 'x')));
+    http_.route("/error.xml", http_response::status_only(500));
+    http_.route("/loop.xml", http_response::redirect(302, http_.url("/loop.xml")));
+    http_.route("/unavailable.xml", http_response::status_only(503).header(
+                                        "Retry-After", "Wed, 21 Oct 2099 07:28:00 GMT"));
+    auto trickle_reply = http_response::ok(rss({{"g1", "First"}}));
+    trickle_reply.chunk_size = 1;
+    trickle_reply.chunk_interval = 400ms;
+    http_.route("/trickle.xml", trickle_reply);
+    auto limited = [&](const std::string& id, const std::string& target) {
+        auto f = feed(id, target);
+        f.max_body = 1u << 20;
+        f.timeout = 2s;
+        return f;
+    };
+    http_.route("/good.xml", http_response::ok(rss({{"g1", "First"}})));
+    const auto summary = run_once({limited("bomb", "/bomb.xml"), limited("huge", "/huge.xml"),
+                                   limited("error", "/error.xml"), limited("loop", "/loop.xml"),
+                                   limited("unavailable", "/unavailable.xml"),
+                                   limited("trickle", "/trickle.xml"), limited("good", "/good.xml")});
+    EXPECT_EQ(summary.failed, 6u);
+    EXPECT_EQ(redis_->xlen("feedwire:items"), 1);
+    EXPECT_EQ(state_of("bomb").at("last_status"), "too_large");
+    EXPECT_EQ(state_of("huge").at("last_status"), "too_large");
+    EXPECT_EQ(state_of("error").at("last_http_status"), "500");
+    EXPECT_EQ(state_of("loop").at("last_status"), "bad_protocol");
+    EXPECT_EQ(state_of("trickle").at("last_status"), "timeout");
+    // Retry-After as a date far away: honoured up to its cap of 7 days.
+    const auto next_ms = std::stoll(state_of("unavailable").at("next_poll"));
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    EXPECT_NEAR(static_cast<double>(next_ms - now_ms), 7.0 * 24 * 3600 * 1000, 60'000.0);
+    for (const auto& id : {"bomb", "huge", "error", "loop", "unavailable", "trickle"}) {
+        const auto st = state_of(id);
+        EXPECT_EQ(st.at("consecutive_errors"), "1") << id;
+        EXPECT_NE(st.at("last_error").find(std::string("feed ") + id + " (http://127.0.0.1:"),
+                  std::string::npos)
+            << st.at("last_error");
+    }
+}
+
 TEST_F(Daemon, GoneFeedIsDisabledAndNotPolledAgain) {
     http_.route("/gone.xml", http_response::status_only(410));
     EXPECT_FALSE(run_once({feed("gone", "/gone.xml")}).ok());
