@@ -3,6 +3,7 @@
 // pipelining, outages, lost replies and a deliverer destroyed mid-flight.
 #include "feedwire/daemon/deliver.hpp"
 
+#include "support/io_loop.hpp"
 #include "support/redis_server.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -24,20 +25,8 @@ using namespace std::chrono_literals;
 using test::redis_config_for;
 using test::redis_server;
 
-bool run_until(asio::io_context& io, const std::function<bool()>& pred,
-               std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        io.run_for(5ms);
-    }
-    return true;
-}
-
-void run_for(asio::io_context& io, std::chrono::milliseconds d) {
-    const auto deadline = std::chrono::steady_clock::now() + d;
-    while (std::chrono::steady_clock::now() < deadline) io.run_for(5ms);
-}
+using test::run_for;
+using test::run_until;
 
 feeds::item make_item(int i, const std::string& fingerprint = {}) {
     feeds::item it;

@@ -2,6 +2,7 @@
 // replies of every type, pipelining, outages, lost replies, frozen servers,
 // backoff, AUTH, SELECT, the prelude, the local queue bound and TCP.
 #include "feedwire/daemon/redis.hpp"
+#include "support/io_loop.hpp"
 #include "support/redis_server.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -24,21 +25,8 @@ using test::redis_config_for;
 using test::redis_server;
 using test::redis_server_options;
 
-// Runs the io_context until pred() holds or the time is up.
-bool run_until(asio::io_context& io, const std::function<bool()>& pred,
-               std::chrono::milliseconds limit = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        io.run_for(5ms);
-    }
-    return true;
-}
-
-void run_for(asio::io_context& io, std::chrono::milliseconds d) {
-    const auto deadline = std::chrono::steady_clock::now() + d;
-    while (std::chrono::steady_clock::now() < deadline) io.run_for(5ms);
-}
+using test::run_for;
+using test::run_until;
 
 redis_options fast_options() {
     redis_options o;
