@@ -1,6 +1,7 @@
 // See normalize.hpp and the identity rule documented in parse.hpp.
 #include "normalize.hpp"
 
+#include "feedwire/feeds/dateline.hpp"
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/html_text.hpp"
@@ -294,6 +295,14 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
             for (const auto& o : it.subjects) seen = seen || o == c;
             if (!seen) it.subjects.push_back(std::move(c));
         }
+        // The dateline opens the body, or the summary when there is no body;
+        // the text keeps it as published.
+        it.dateline = find_dateline(it.body_text.empty() ? it.description_text : it.body_text,
+                                    it.firstcreated);
+        if (it.dateline) it.located = located_of(*it.dateline);
+        // Attribution goes to the dateline's agency first (issue 4); the
+        // daemon falls back to the feed's configured agency.
+        if (it.dateline && !it.dateline->agency.empty()) it.copyrightholder = it.dateline->agency;
         it.copyrightnotice = collapse_text(e.rights);
         it.associations = to_associations(e);
         it.source.feed = ctx.feed_id;
