@@ -1,6 +1,8 @@
 // See normalize.hpp and the identity rule documented in parse.hpp.
 #include "normalize.hpp"
 
+#include "feedwire/feeds/boilerplate.hpp"
+#include "feedwire/feeds/credits.hpp"
 #include "feedwire/feeds/dateline.hpp"
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
@@ -295,6 +297,17 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
             for (const auto& o : it.subjects) seen = seen || o == c;
             if (!seen) it.subjects.push_back(std::move(c));
         }
+        // Credits, captions and site furniture leave the text before the
+        // dateline is looked for (a body may open with a caption or "All
+        // news"), and before the content fingerprint is taken. The summary
+        // stands in for a missing body.
+        it.associations = to_associations(e);
+        std::string& main_text = it.body_text.empty() ? it.description_text : it.body_text;
+        if (!main_text.empty()) {
+            credits_result cleaned = extract_credits(remove_furniture(main_text, it.headline));
+            main_text = std::move(cleaned.text);
+            attach_credits(it.associations, cleaned.credits);
+        }
         // The dateline opens the body, or the summary when there is no body;
         // the text keeps it as published.
         it.dateline = find_dateline(it.body_text.empty() ? it.description_text : it.body_text,
@@ -304,7 +317,6 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         // daemon falls back to the feed's configured agency.
         if (it.dateline && !it.dateline->agency.empty()) it.copyrightholder = it.dateline->agency;
         it.copyrightnotice = collapse_text(e.rights);
-        it.associations = to_associations(e);
         it.source.feed = ctx.feed_id;
         it.source.feed_url = ctx.feed_url;
         it.source.feed_title = info.title;
