@@ -68,6 +68,28 @@ std::string feed_state_key(const std::string& feed_id) { return "feedwire:feed:{
 
 std::string seen_key(const std::string& feed_id) { return "feedwire:seen:{" + feed_id + "}"; }
 
+const std::vector<std::string>& feed_state_field_names() {
+    static const std::vector<std::string> names = {"v",
+                                                   "configured_url",
+                                                   "current_url",
+                                                   "etag",
+                                                   "last_modified",
+                                                   "body_hash",
+                                                   "last_poll",
+                                                   "last_success",
+                                                   "last_new_item",
+                                                   "next_poll",
+                                                   "last_status",
+                                                   "last_error",
+                                                   "last_http_status",
+                                                   "consecutive_errors",
+                                                   "is_gone",
+                                                   "moved_to",
+                                                   "items_delivered",
+                                                   "publish_gap_seconds"};
+    return names;
+}
+
 std::vector<std::pair<std::string, std::string>> to_fields(const feed_state& state) {
     std::vector<std::pair<std::string, std::string>> out;
     out.reserve(18);

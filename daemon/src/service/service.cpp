@@ -80,6 +80,7 @@ struct service::impl {
     run_summary summary;
 
     bool is_scheduling = false;
+    std::optional<steady_time> armed_for;  // when the pending poll_timer wait fires
     bool is_stopping = false;
     bool is_finished = false;
     std::size_t polls_running = 0;
@@ -218,9 +219,16 @@ struct service::impl {
         if (polls_running >= options.max_polls_in_flight) return;  // on_poll_done re-arms
         const auto wake = sched.next_wakeup();
         if (!wake) return;
+        // A wait already pending for the same moment or earlier stays: when
+        // it fires, on_poll_timer takes what is due and arms again. This
+        // keeps a finished poll from costing a timer cancel and re-arm.
+        if (armed_for && *armed_for <= *wake) return;
+        armed_for = *wake;
         poll_timer.expires_at(*wake);
         poll_timer.async_wait([this](const boost::system::error_code& ec) {
-            if (!ec) on_poll_timer();
+            if (ec) return;  // replaced by an earlier wake, or stopping
+            armed_for.reset();
+            on_poll_timer();
         });
     }
 
@@ -440,18 +448,26 @@ struct service::impl {
     }
 
     void do_save_state(const std::string& id, const feed_state& state) {
-        // MULTI/EXEC replaces the hash in one step, so fields cleared since
-        // the last save (last_error after a recovery) do not linger.
-        std::vector<std::string> hset{"HSET", feed_state_key(id)};
-        for (auto& [k, v] : to_fields(state)) {
+        // HSET what the state holds, HDEL what it no longer holds (a
+        // last_error after a recovery): two commands, pipelined, no
+        // transaction needed since a half-applied save only leaves a stale
+        // field that the next save removes.
+        const std::string key = feed_state_key(id);
+        const auto fields = to_fields(state);
+        std::vector<std::string> hset{"HSET", key};
+        hset.reserve(2 + 2 * fields.size());
+        std::vector<std::string> hdel{"HDEL", key};
+        for (const auto& name : feed_state_field_names()) {
+            bool is_present = false;
+            for (const auto& f : fields) is_present = is_present || f.first == name;
+            if (!is_present) hdel.push_back(name);
+        }
+        for (const auto& [k, v] : fields) {
             hset.push_back(k);
             hset.push_back(v);
         }
-        auto ignore = [](redis_result) {};
-        redis.command({"MULTI"}, ignore);
-        redis.command({"DEL", feed_state_key(id)}, ignore);
-        if (hset.size() > 2) redis.command(std::move(hset), ignore);
-        redis.command({"EXEC"}, [id](redis_result r) {
+        if (hdel.size() > 2) redis.command(std::move(hdel), [](redis_result) {});
+        redis.command(std::move(hset), [id](redis_result r) {
             if (!r) spdlog::debug("feed {}: state not saved: {}", id, r.error().message);
         });
     }

@@ -44,6 +44,10 @@ std::string feed_state_key(const std::string& feed_id);  // "feedwire:feed:{id}"
 std::string seen_key(const std::string& feed_id);        // "feedwire:seen:{id}"
 
 std::vector<std::pair<std::string, std::string>> to_fields(const feed_state& state);
+// Every field name to_fields() may write, so a save can HDEL the ones it
+// leaves out (a default value is not written).
+const std::vector<std::string>& feed_state_field_names();
+
 // Unknown fields are ignored, malformed values fall back to defaults.
 feed_state from_fields(const std::map<std::string, std::string>& fields);
 
