@@ -226,10 +226,10 @@ TEST_F(Daemon, HostileAndBrokenServersLeaveTheCauseInState) {
         return f;
     };
     http_.route("/good.xml", http_response::ok(rss({{"g1", "First"}})));
-    const auto summary = run_once({limited("bomb", "/bomb.xml"), limited("huge", "/huge.xml"),
-                                   limited("error", "/error.xml"), limited("loop", "/loop.xml"),
-                                   limited("unavailable", "/unavailable.xml"),
-                                   limited("trickle", "/trickle.xml"), limited("good", "/good.xml")});
+    const auto summary = run_once(
+        {limited("bomb", "/bomb.xml"), limited("huge", "/huge.xml"), limited("error", "/error.xml"),
+         limited("loop", "/loop.xml"), limited("unavailable", "/unavailable.xml"),
+         limited("trickle", "/trickle.xml"), limited("good", "/good.xml")});
     EXPECT_EQ(summary.failed, 6u);
     EXPECT_EQ(redis_->xlen("feedwire:items"), 1);
     EXPECT_EQ(state_of("bomb").at("last_status"), "too_large");
@@ -250,6 +250,21 @@ TEST_F(Daemon, HostileAndBrokenServersLeaveTheCauseInState) {
                   std::string::npos)
             << st.at("last_error");
     }
+}
+
+TEST_F(Daemon, RecoveryClearsTheLastErrorFromState) {
+    int calls = 0;
+    http_.set_handler([&](const http_request&) {
+        return ++calls == 1 ? http_response::status_only(500)
+                            : http_response::ok(rss({{"g1", "First"}}));
+    });
+    EXPECT_FALSE(run_once({feed("flaky", "/flaky.xml")}).ok());
+    EXPECT_EQ(state_of("flaky").count("last_error"), 1u);
+    EXPECT_TRUE(run_once({feed("flaky", "/flaky.xml")}).ok());
+    const auto state = state_of("flaky");
+    EXPECT_EQ(state.count("last_error"), 0u);
+    EXPECT_EQ(state.count("consecutive_errors"), 0u);
+    EXPECT_EQ(state.at("last_status"), "ok");
 }
 
 TEST_F(Daemon, GoneFeedIsDisabledAndNotPolledAgain) {

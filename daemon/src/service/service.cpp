@@ -49,6 +49,9 @@ struct feed_runtime {
     freshness_hints document_hints;  // from the last document parsed
     bool is_polling = false;
     feed_report report;
+    // Fields of the saved hash (see field_mask); unknown at start, so the
+    // first save clears every field it does not write.
+    std::uint32_t saved_fields = ~std::uint32_t{0};
 };
 
 // A time far enough away that a finished feed never comes due again in once mode.
@@ -158,6 +161,8 @@ struct service::impl {
             const auto& e = r->elements;
             for (std::size_t i = 0; i + 1 < e.size(); i += 2) fields[e[i].str] = e[i + 1].str;
             if (!fields.empty()) it->second.state = from_fields(fields);
+            // What Redis holds now, before state_for_url drops anything.
+            it->second.saved_fields = field_mask(to_fields(it->second.state));
         }
         if (it != feeds.end())
             it->second.state = state_for_url(std::move(it->second.state), it->second.config.url);
@@ -418,7 +423,7 @@ struct service::impl {
         auto& rt = feeds.at(id);
         const steady_time now = clock.steady_now();
         if (delay) rt.state.next_poll = clock.system_now() + *delay;
-        do_save_state(id, rt.state);
+        do_save_state(rt);
         rt.is_polling = false;
         --polls_running;
         if (is_once() || !delay) {
@@ -447,27 +452,44 @@ struct service::impl {
         }
     }
 
-    void do_save_state(const std::string& id, const feed_state& state) {
-        // HSET what the state holds, HDEL what it no longer holds (a
-        // last_error after a recovery): two commands, pipelined, no
-        // transaction needed since a half-applied save only leaves a stale
-        // field that the next save removes.
-        const std::string key = feed_state_key(id);
-        const auto fields = to_fields(state);
+    // Bit i set: field i of feed_state_field_names() is in the saved hash.
+    static std::uint32_t field_mask(
+        const std::vector<std::pair<std::string, std::string>>& fields) {
+        const auto& names = feed_state_field_names();
+        std::uint32_t mask = 0;
+        for (const auto& f : fields) {
+            for (std::size_t i = 0; i < names.size() && i < 32; ++i) {
+                if (names[i] == f.first) mask |= std::uint32_t{1} << i;
+            }
+        }
+        return mask;
+    }
+
+    void do_save_state(feed_runtime& rt) {
+        // HSET what the state holds, HDEL only what the last save wrote and
+        // this one leaves out (a last_error after a recovery): a steady
+        // feed costs one command, and no transaction is needed since a
+        // half-applied save only leaves a stale field the next save removes.
+        const std::string key = feed_state_key(rt.config.id);
+        const auto fields = to_fields(rt.state);
+        const std::uint32_t mask = field_mask(fields);
+        const std::uint32_t gone = rt.saved_fields & ~mask;
+        if (gone != 0) {
+            std::vector<std::string> hdel{"HDEL", key};
+            const auto& names = feed_state_field_names();
+            for (std::size_t i = 0; i < names.size() && i < 32; ++i) {
+                if ((gone & (std::uint32_t{1} << i)) != 0) hdel.push_back(names[i]);
+            }
+            redis.command(std::move(hdel), [](redis_result) {});
+        }
+        rt.saved_fields = mask;
         std::vector<std::string> hset{"HSET", key};
         hset.reserve(2 + 2 * fields.size());
-        std::vector<std::string> hdel{"HDEL", key};
-        for (const auto& name : feed_state_field_names()) {
-            bool is_present = false;
-            for (const auto& f : fields) is_present = is_present || f.first == name;
-            if (!is_present) hdel.push_back(name);
-        }
         for (const auto& [k, v] : fields) {
             hset.push_back(k);
             hset.push_back(v);
         }
-        if (hdel.size() > 2) redis.command(std::move(hdel), [](redis_result) {});
-        redis.command(std::move(hset), [id](redis_result r) {
+        redis.command(std::move(hset), [id = rt.config.id](redis_result r) {
             if (!r) spdlog::debug("feed {}: state not saved: {}", id, r.error().message);
         });
     }
