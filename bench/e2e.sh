@@ -122,8 +122,10 @@ for n in "${sizes[@]}"; do
   for cycle in 1 2; do
     before=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
     wrap=()
-    # E2E_PROFILE=DIR records cycle 2 with perf (perf.data.N in DIR).
-    [ "$cycle" = 2 ] && [ -n "${E2E_PROFILE:-}" ] && wrap=(perf record -g -o "$E2E_PROFILE/perf.data.$n")
+    # E2E_PROFILE=DIR records a cycle (E2E_PROFILE_CYCLE, default 2) with
+    # perf, into DIR/perf.data.N.
+    [ "$cycle" = "${E2E_PROFILE_CYCLE:-2}" ] && [ -n "${E2E_PROFILE:-}" ] &&
+      wrap=(perf record -g -o "$E2E_PROFILE/perf.data.$n")
     read -r wall user sys rss < <(measure "feedwired N=$n cycle $cycle" "${wrap[@]}" "$feedwired" --config "$conf" --once --log-level error)
     after=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
     python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" "$((after - before))" <<'PY'
