@@ -24,6 +24,8 @@
 // a NULL reply and fail as outcome unknown.
 #include "feedwire/daemon/redis.hpp"
 
+#include "feedwire/daemon/hiredis_support.hpp"
+
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -142,39 +144,6 @@ void attach(redisAsyncContext& ac, asio_events& ev) {
 }
 
 // ---------------------------------------------------------------------------
-
-redis_reply copy_reply(const redisReply& r) {
-    redis_reply out;
-    switch (r.type) {
-        case REDIS_REPLY_STRING:
-            out.type = redis_reply::kind::string;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_STATUS:
-            out.type = redis_reply::kind::status;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_ERROR:
-            out.type = redis_reply::kind::error;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_INTEGER:
-            out.type = redis_reply::kind::integer;
-            out.integer = r.integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            out.type = redis_reply::kind::array;
-            out.elements.reserve(r.elements);
-            for (std::size_t i = 0; i < r.elements; ++i) {
-                if (r.element[i] != nullptr) out.elements.push_back(copy_reply(*r.element[i]));
-            }
-            break;
-        default:
-            out.type = redis_reply::kind::nil;
-            break;
-    }
-    return out;
-}
 
 std::string context_error(const redisAsyncContext& ac, const char* fallback) {
     if (ac.c.err != 0 && ac.c.errstr[0] != '\0') return ac.c.errstr;
@@ -462,17 +431,9 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     // refuses because the context is going away.
     bool send(const std::vector<std::string>& argv, reply_handler&& handler, bool is_handshake,
               std::string name) {
-        std::vector<const char*> args;
-        std::vector<std::size_t> lengths;
-        args.reserve(argv.size());
-        lengths.reserve(argv.size());
-        for (const auto& a : argv) {
-            args.push_back(a.data());
-            lengths.push_back(a.size());
-        }
-        if (redisAsyncCommandArgv(context_, &impl::on_reply_cb, nullptr,
-                                  static_cast<int>(args.size()), args.data(),
-                                  lengths.data()) != REDIS_OK) {
+        argv_arrays args(argv);
+        if (redisAsyncCommandArgv(context_, &impl::on_reply_cb, nullptr, args.argc(), args.argv(),
+                                  args.lengths()) != REDIS_OK) {
             return false;
         }
         sent_.push_back({std::move(handler), is_handshake, std::move(name), steady::now()});

@@ -5,6 +5,8 @@
 // prelude, which is exactly what the tests check.
 #include "support/redis_server.hpp"
 
+#include "feedwire/daemon/hiredis_support.hpp"
+
 #include <hiredis/hiredis.h>
 
 #include <chrono>
@@ -74,44 +76,9 @@ struct reply_deleter {
 };
 using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
 
-sync_reply copy(const redisReply& r) {
-    sync_reply out;
-    switch (r.type) {
-        case REDIS_REPLY_STRING:
-            out.type = sync_reply::kind::string;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_STATUS:
-            out.type = sync_reply::kind::status;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_ERROR:
-            out.type = sync_reply::kind::error;
-            out.str.assign(r.str, r.len);
-            break;
-        case REDIS_REPLY_INTEGER:
-            out.type = sync_reply::kind::integer;
-            out.integer = r.integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            out.type = sync_reply::kind::array;
-            for (std::size_t i = 0; i < r.elements; ++i)
-                out.elements.push_back(copy(*r.element[i]));
-            break;
-        default:
-            break;
-    }
-    return out;
-}
-
 reply_ptr run(redisContext& c, const std::vector<std::string>& argv) {
-    std::vector<const char*> args;
-    std::vector<std::size_t> lengths;
-    for (const auto& a : argv) {
-        args.push_back(a.data());
-        lengths.push_back(a.size());
-    }
-    void* raw = redisCommandArgv(&c, static_cast<int>(args.size()), args.data(), lengths.data());
+    daemon::argv_arrays args(argv);
+    void* raw = redisCommandArgv(&c, args.argc(), args.argv(), args.lengths());
     if (raw == nullptr) throw std::runtime_error(std::string("redis command failed: ") + c.errstr);
     return reply_ptr(static_cast<redisReply*>(raw));
 }
@@ -286,7 +253,7 @@ void redis_server::resume() {
 
 sync_reply redis_server::command(const std::vector<std::string>& argv) const {
     auto c = connect_to(socket_path_, options_.password);
-    return copy(*run(*c, argv));
+    return daemon::copy_reply(*run(*c, argv));
 }
 
 std::vector<stream_entry> redis_server::xrange(const std::string& stream) const {

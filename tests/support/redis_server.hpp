@@ -6,9 +6,10 @@
 // same socket (outages), killed (lost replies) and frozen with SIGSTOP
 // (timeouts). A small synchronous hiredis client answers the assertions.
 //
-// The library links only hiredis; redis_config_for() below is available to
-// test files, which see feedwire/config on their include path.
 #pragma once
+
+#include "feedwire/config/config.hpp"
+#include "feedwire/daemon/redis.hpp"
 
 #include <cstdint>
 #include <string>
@@ -25,14 +26,8 @@ struct redis_server_options {
     std::vector<std::string> extra_args;  // more redis-server arguments
 };
 
-// A reply from the synchronous helper client.
-struct sync_reply {
-    enum class kind { string, array, integer, nil, status, error };
-    kind type = kind::nil;
-    std::string str;
-    long long integer = 0;
-    std::vector<sync_reply> elements;
-};
+// A reply from the synchronous helper client: the daemon's own reply type.
+using sync_reply = daemon::redis_reply;
 
 struct stream_entry {
     std::string id;
@@ -81,12 +76,6 @@ private:
     bool is_paused_ = false;
 };
 
-}  // namespace feedwire::test
-
-#if __has_include(<feedwire/config/config.hpp>)
-#include <feedwire/config/config.hpp>
-
-namespace feedwire::test {
 
 // A redis_config pointing at the server: its Unix socket, or its TCP port.
 inline config::redis_config redis_config_for(const redis_server& server, bool use_tcp = false) {
@@ -104,4 +93,3 @@ inline config::redis_config redis_config_for(const redis_server& server, bool us
 }
 
 }  // namespace feedwire::test
-#endif

@@ -13,6 +13,7 @@
 // then fails and the loop sees the stop flag and exits 0.
 #include "commands.hpp"
 #include "feedwire/config/config.hpp"
+#include "feedwire/daemon/hiredis_support.hpp"
 
 #include <hiredis.h>
 #include <nlohmann/json.hpp>
@@ -126,16 +127,9 @@ public:
 
     // Runs one command; nullptr + error_ on a connection or Redis error.
     reply_ptr command(const std::vector<std::string>& args) {
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lengths;
-        argv.reserve(args.size());
-        lengths.reserve(args.size());
-        for (const auto& a : args) {
-            argv.push_back(a.c_str());
-            lengths.push_back(a.size());
-        }
-        reply_ptr reply(static_cast<redisReply*>(redisCommandArgv(
-            ctx_.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+        daemon::argv_arrays argv(args);
+        reply_ptr reply(static_cast<redisReply*>(
+            redisCommandArgv(ctx_.get(), argv.argc(), argv.argv(), argv.lengths())));
         if (!reply) {
             error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "connection lost";
             return nullptr;
