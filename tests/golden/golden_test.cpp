@@ -54,8 +54,7 @@ TEST_P(Golden, MatchesExpectedItems) {
     const std::string group = fs::path(GetParam()).parent_path().generic_string();
     const auto options = feedwire::test::fixture_options(fixture, group);
     const std::string bytes = feedwire::test::read_file(fixture);
-    const auto actual =
-        feedwire::test::golden_lines(feedwire::feeds::parse_feed(bytes, options));
+    const auto actual = feedwire::test::golden_lines(feedwire::feeds::parse_feed(bytes, options));
 
     fs::path expected_path = fixture;
     expected_path.replace_extension(".expected.jsonl");

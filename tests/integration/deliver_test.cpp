@@ -274,8 +274,7 @@ TEST_F(Deliver, LoadingErrorsAreRetried) {
 
 TEST_F(Deliver, OtherErrorsFailWithTheMessage) {
     auto& d = make_deliverer();
-    ASSERT_TRUE(server_->command({"SET", "wrongtype", "x"}).type ==
-                test::sync_reply::kind::status);
+    ASSERT_TRUE(server_->command({"SET", "wrongtype", "x"}).type == test::sync_reply::kind::status);
     auto summary = deliver(d, make_items(1), {"wrongtype"});
     ASSERT_TRUE(summary);
     EXPECT_EQ(summary->failed, 1u);

@@ -76,7 +76,6 @@ private:
     bool is_paused_ = false;
 };
 
-
 // A redis_config pointing at the server: its Unix socket, or its TCP port.
 inline config::redis_config redis_config_for(const redis_server& server, bool use_tcp = false) {
     config::redis_config c;

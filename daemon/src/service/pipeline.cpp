@@ -85,20 +85,23 @@ fetch_assessment assess_fetch(const std::string& feed_id, const std::string& url
     return a;
 }
 
-freshness_hints hints_from(const fetch_outcome& outcome, const feeds::feed_info* document,
-                           std::chrono::system_clock::time_point now) {
+freshness_hints document_hints(const feeds::feed_info& document) {
     freshness_hints h;
+    if (document.ttl_minutes && *document.ttl_minutes > 0)
+        h.ttl = std::chrono::minutes{*document.ttl_minutes};
+    if (!document.update_period.empty() || document.update_frequency)
+        h.sy_period = sy_period(document.update_period, document.update_frequency);
+    h.skip_hours = document.skip_hours;
+    h.skip_days = document.skip_days;
+    return h;
+}
+
+freshness_hints hints_from(const fetch_outcome& outcome, freshness_hints document,
+                           std::chrono::system_clock::time_point now) {
+    freshness_hints h = std::move(document);
     if (!outcome.cache_control.empty()) h.max_age = parse_max_age(outcome.cache_control);
     if (!outcome.expires.empty()) h.expires_in = parse_expires(outcome.expires, now);
     if (!outcome.retry_after.empty()) h.retry_after = parse_retry_after(outcome.retry_after, now);
-    if (document != nullptr) {
-        if (document->ttl_minutes && *document->ttl_minutes > 0)
-            h.ttl = std::chrono::minutes{*document->ttl_minutes};
-        if (!document->update_period.empty() || document->update_frequency)
-            h.sy_period = sy_period(document->update_period, document->update_frequency);
-        h.skip_hours = document->skip_hours;
-        h.skip_days = document->skip_days;
-    }
     return h;
 }
 

@@ -47,7 +47,6 @@ struct feed_runtime {
     std::string host;
     feed_state state;
     freshness_hints document_hints;  // from the last document parsed
-    bool is_polling = false;
     feed_report report;
     // Fields of the saved hash (see field_mask); unknown at start, so the
     // first save clears every field it does not write.
@@ -249,7 +248,6 @@ struct service::impl {
 
     void do_poll(const std::string& id) {
         auto& rt = feeds.at(id);
-        rt.is_polling = true;
         ++polls_running;
         ++summary.polls;
         fetch_request request = make_request(rt.config, config.daemon, rt.state);
@@ -323,7 +321,7 @@ struct service::impl {
             return complete_failure(id, "parse_error", error, outcome, poll_kind::failure);
         }
         for (const auto& w : parsed->warnings) spdlog::debug("feed {} ({}): {}", id, url, w);
-        rt.document_hints = hints_from(fetch_outcome{}, &parsed->feed, clock.system_now());
+        rt.document_hints = document_hints(parsed->feed);
         if (parsed->items.empty())
             return complete_success(id, "ok", outcome, hash, batch_summary{});
         std::vector<std::string> streams = route_streams(rt.config.stream, id, rt.config.tags);
@@ -382,12 +380,7 @@ struct service::impl {
 
         schedule_input in;
         in.kind = poll_kind::success;
-        in.hints = hints_from(outcome, nullptr, now);
-        const auto& d = rt.document_hints;
-        in.hints.ttl = d.ttl;
-        in.hints.sy_period = d.sy_period;
-        in.hints.skip_hours = d.skip_hours;
-        in.hints.skip_days = d.skip_days;
+        in.hints = hints_from(outcome, rt.document_hints, now);
         in.publish_gap_seconds = rt.state.publish_gap_seconds;
         finish_poll(id, next_delay(rt, in, now));
     }
@@ -405,7 +398,7 @@ struct service::impl {
         schedule_input in;
         in.kind = kind;
         in.consecutive_errors = rt.state.consecutive_errors;
-        in.hints = hints_from(outcome, nullptr, now);
+        in.hints = hints_from(outcome, {}, now);
         finish_poll(id, next_delay(rt, in, now));
     }
 
@@ -424,7 +417,6 @@ struct service::impl {
         const steady_time now = clock.steady_now();
         if (delay) rt.state.next_poll = clock.system_now() + *delay;
         do_save_state(rt);
-        rt.is_polling = false;
         --polls_running;
         if (is_once() || !delay) {
             sched.finished(id, now, now + never);

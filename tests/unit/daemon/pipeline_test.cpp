@@ -167,7 +167,7 @@ TEST(Pipeline, HintsFromHeadersAndDocument) {
     doc.update_period = "hourly";
     doc.update_frequency = 2;
     doc.skip_hours = {1, 2};
-    const auto h = hints_from(o, &doc, t0);
+    const auto h = hints_from(o, document_hints(doc), t0);
     ASSERT_TRUE(h.max_age);
     EXPECT_EQ(*h.max_age, 600s);
     ASSERT_TRUE(h.retry_after);

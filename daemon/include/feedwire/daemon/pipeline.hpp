@@ -47,8 +47,13 @@ struct fetch_assessment {
 fetch_assessment assess_fetch(const std::string& feed_id, const std::string& url,
                               const fetch_outcome& outcome);
 
-// Freshness hints from the response headers and, when known, the document.
-freshness_hints hints_from(const fetch_outcome& outcome, const feeds::feed_info* document,
+// What the document says about its freshness (<ttl>, sy:*, skipHours/Days);
+// kept between polls, since a 304 carries no document.
+freshness_hints document_hints(const feeds::feed_info& document);
+
+// The document's hints plus those of the response headers (Cache-Control,
+// Expires, Retry-After).
+freshness_hints hints_from(const fetch_outcome& outcome, freshness_hints document,
                            std::chrono::system_clock::time_point now);
 
 // A poll failed (fetch, parse or delivery): count it and keep the reason.
