@@ -102,7 +102,13 @@ measure() {
   echo "$wall $user $sys $rss"
 }
 
-printf '%-8s %-10s %-6s %9s %12s %12s %10s\n' N tool cycle wall_s cpu_us/feed items/s maxrss_MB
+# redis_cpu SOCKET: the server's user + system CPU seconds so far.
+redis_cpu() {
+  redis-cli -s "$1" info cpu | tr -d '\r' |
+    awk -F: '/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.6f", t }'
+}
+
+printf '%-8s %-10s %-6s %9s %12s %12s %10s %10s\n' N tool cycle wall_s cpu_us/feed items/s maxrss_MB redis_ms
 for n in "${sizes[@]}"; do
   rm -rf "$tmp/www" && gen_feeds "$tmp/www" "$n"
   rdir="$tmp/redis-$n" && mkdir -p "$rdir"
@@ -121,18 +127,21 @@ for n in "${sizes[@]}"; do
 
   for cycle in 1 2; do
     before=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
+    rcpu_before=$(redis_cpu "$rdir/redis.sock")
     wrap=()
     # E2E_PROFILE=DIR records a cycle (E2E_PROFILE_CYCLE, default 2) with
     # perf, into DIR/perf.data.N.
     [ "$cycle" = "${E2E_PROFILE_CYCLE:-2}" ] && [ -n "${E2E_PROFILE:-}" ] &&
-      wrap=(perf record -g -o "$E2E_PROFILE/perf.data.$n")
+      wrap=(perf record --call-graph dwarf,16384 -o "$E2E_PROFILE/perf.data.$n")
     read -r wall user sys rss < <(measure "feedwired N=$n cycle $cycle" "${wrap[@]}" "$feedwired" --config "$conf" --once --log-level error)
     after=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
-    python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" "$((after - before))" <<'PY'
+    rcpu_after=$(redis_cpu "$rdir/redis.sock")
+    python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" "$((after - before))" "$rcpu_before" "$rcpu_after" <<'PY'
 import sys
-n, cycle, wall, user, sys_, rss, items = sys.argv[1:]
+n, cycle, wall, user, sys_, rss, items, rb, ra = sys.argv[1:]
 n, wall, cpu, rss, items = int(n), float(wall), float(user) + float(sys_), int(rss), int(items)
-print(f"{n:<8} {'feedwired':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f}")
+rcpu = float(ra) - float(rb)
+print(f"{n:<8} {'feedwired':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f} {rcpu * 1000:10.0f}")
 PY
   done
   kill "$rpid" 2>/dev/null || true

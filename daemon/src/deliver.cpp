@@ -20,6 +20,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <span>
 #include <utility>
 
 namespace feedwire::daemon {
@@ -28,42 +29,47 @@ namespace {
 namespace asio = boost::asio;
 
 // KEYS[1] seen hash, KEYS[2..] streams.
-// ARGV: uri, fingerprint, maxlen, feed, url, headline, versioncreated,
-// duplicate_of, item JSON (with "revision":1).
-// Returns {status (1 added, 2 updated, 0 unchanged), revision, first entry id}.
+// ARGV: maxlen, feed, then 7 per item: uri, fingerprint, url, headline,
+// versioncreated, duplicate_of, item JSON (with "revision":1).
+// Returns 3 per item: status (1 added, 2 updated, 0 unchanged), revision,
+// first entry id.
 constexpr std::string_view library_source = R"lua(#!lua name=feedwire
--- feedwire_deliver: dedup check, XADD to every stream and seen-hash update in
--- one atomic step (feedwire daemon/src/deliver.cpp documents the contract).
-local function deliver(keys, args)
+-- feedwire_deliver: for each item of a batch, the dedup check, the XADD to
+-- every stream and the seen-hash update, all in one atomic step (feedwire
+-- daemon/src/deliver.cpp documents the contract).
+local function deliver_one(keys, maxlen, feed, args, at, out)
     local seen = keys[1]
-    local uri, fingerprint, maxlen = args[1], args[2], args[3]
+    local uri, fingerprint = args[at], args[at + 1]
     local event, revision = 'new', 1
     local previous = redis.call('HGET', seen, uri)
     if previous then
         local old_fingerprint, old_revision = string.match(previous, '^(.*) (%d+)$')
         if old_revision then
             if old_fingerprint == fingerprint then
-                return {0, tonumber(old_revision), ''}
+                out[#out + 1] = 0
+                out[#out + 1] = tonumber(old_revision)
+                out[#out + 1] = ''
+                return
             end
             event, revision = 'update', tonumber(old_revision) + 1
         end
     end
-    local item = args[9]
+    local item = args[at + 6]
     if revision ~= 1 then
         -- The key appears once: quotes inside string values are escaped.
-        local at = string.find(item, '"revision":1', 1, true)
-        if at then
-            item = string.sub(item, 1, at - 1) .. '"revision":' ..
-                string.format('%d', revision) .. string.sub(item, at + 12)
+        local pos = string.find(item, '"revision":1', 1, true)
+        if pos then
+            item = string.sub(item, 1, pos - 1) .. '"revision":' ..
+                string.format('%d', revision) .. string.sub(item, pos + 12)
         end
     end
-    local fields = {'uri', uri, 'event', event, 'feed', args[4]}
-    local optional = {{'url', args[5]}, {'headline', args[6]},
-                      {'versioncreated', args[7]}, {'duplicate_of', args[8]}}
-    for _, field in ipairs(optional) do
-        if field[2] ~= '' then
-            fields[#fields + 1] = field[1]
-            fields[#fields + 1] = field[2]
+    local fields = {'uri', uri, 'event', event, 'feed', feed}
+    local names = {'url', 'headline', 'versioncreated', 'duplicate_of'}
+    for i = 1, 4 do
+        local value = args[at + 1 + i]
+        if value ~= '' then
+            fields[#fields + 1] = names[i]
+            fields[#fields + 1] = value
         end
     end
     fields[#fields + 1] = 'item'
@@ -79,10 +85,20 @@ local function deliver(keys, args)
         if i == 2 then first_id = id end
     end
     redis.call('HSET', seen, uri, fingerprint .. ' ' .. string.format('%d', revision))
-    if event == 'new' then
-        return {1, revision, first_id}
+    out[#out + 1] = (event == 'new') and 1 or 2
+    out[#out + 1] = revision
+    out[#out + 1] = first_id
+end
+
+local function deliver(keys, args)
+    if #keys < 1 or #args < 2 or (#args - 2) % 7 ~= 0 then
+        return redis.error_reply('ERR feedwire_deliver: wrong number of arguments')
     end
-    return {2, revision, first_id}
+    local out = {}
+    for at = 3, #args, 7 do
+        deliver_one(keys, args[1], args[2], args, at, out)
+    end
+    return out
 end
 
 redis.register_function('feedwire_deliver', deliver)
@@ -131,81 +147,106 @@ std::vector<std::string> route_streams(std::string_view stream_template, const s
     return out;
 }
 
-std::vector<std::string> deliver_command(const std::string& feed_id, const feeds::item& item,
-                                         const std::vector<std::string>& streams,
-                                         std::uint64_t maxlen) {
+delivery_payload prepare_delivery(const feeds::item& item) {
+    delivery_payload p;
+    p.uri = item.uri;
+    p.fingerprint = item.fingerprint.content;
+    p.url = item.url;
+    p.headline = item.headline;
+    p.duplicate_of = item.duplicate_of;
     // The function patches the revision; the item always goes out as revision 1.
-    feeds::item first = item;
-    first.revision = 1;
-    const auto json = feeds::to_json(first);
-    std::string versioncreated;
+    auto json = feeds::to_json(item);
+    json["revision"] = 1;
     for (const char* key : {"versioncreated", "firstcreated"}) {
         if (auto it = json.find(key); it != json.end() && it->is_string()) {
-            versioncreated = it->get<std::string>();
+            p.versioncreated = it->get<std::string>();
             break;
         }
     }
+    // Invalid UTF-8 must not throw here; the parsers should not produce it.
+    p.json = json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return p;
+}
 
+std::size_t delivery_payload::size() const {
+    return uri.size() + fingerprint.size() + url.size() + headline.size() + versioncreated.size() +
+           duplicate_of.size() + json.size();
+}
+
+std::vector<std::string> deliver_command(const std::string& feed_id,
+                                         std::span<delivery_payload> payloads,
+                                         const std::vector<std::string>& streams,
+                                         std::uint64_t maxlen) {
     std::vector<std::string> argv;
-    argv.reserve(4 + streams.size() + 9);
+    argv.reserve(4 + streams.size() + 2 + payloads.size() * 7);
     argv.emplace_back("FCALL");
     argv.emplace_back("feedwire_deliver");
     argv.push_back(std::to_string(streams.size() + 1));
     argv.push_back(seen_hash_key(feed_id));
     argv.insert(argv.end(), streams.begin(), streams.end());
-    argv.push_back(item.uri);
-    argv.push_back(item.fingerprint.content);
     argv.push_back(std::to_string(maxlen));
     argv.push_back(feed_id);
-    argv.push_back(item.url);
-    argv.push_back(item.headline);
-    argv.push_back(std::move(versioncreated));
-    argv.push_back(item.duplicate_of);
-    // Invalid UTF-8 must not throw here; the parsers should not produce it.
-    argv.push_back(json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    for (auto& p : payloads) {
+        argv.push_back(std::move(p.uri));
+        argv.push_back(std::move(p.fingerprint));
+        argv.push_back(std::move(p.url));
+        argv.push_back(std::move(p.headline));
+        argv.push_back(std::move(p.versioncreated));
+        argv.push_back(std::move(p.duplicate_of));
+        argv.push_back(std::move(p.json));
+    }
     return argv;
 }
 
-std::optional<delivery_result> read_delivery_reply(const redis_reply& reply, std::string& reason) {
+std::optional<std::vector<delivery_result>> read_delivery_reply(const redis_reply& reply,
+                                                                std::size_t count,
+                                                                std::string& reason) {
     if (reply.is_error()) {
         reason = reply.str;
         return std::nullopt;
     }
-    if (reply.type != redis_reply::kind::array || reply.elements.size() != 3) {
-        reason = "unexpected reply to FCALL feedwire_deliver: not an array of 3";
+    if (reply.type != redis_reply::kind::array || reply.elements.size() != 3 * count) {
+        reason = "unexpected reply to FCALL feedwire_deliver: not an array of " +
+                 std::to_string(3 * count);
         return std::nullopt;
     }
-    const auto& status = reply.elements[0];
-    const auto& revision = reply.elements[1];
-    const auto& id = reply.elements[2];
-    if (status.type != redis_reply::kind::integer || revision.type != redis_reply::kind::integer ||
-        (id.type != redis_reply::kind::string && id.type != redis_reply::kind::nil)) {
-        reason = "unexpected reply to FCALL feedwire_deliver: wrong element types";
-        return std::nullopt;
-    }
-    if (revision.integer < 0 ||
-        revision.integer > static_cast<long long>(std::numeric_limits<std::uint32_t>::max())) {
-        reason = "unexpected reply to FCALL feedwire_deliver: revision out of range";
-        return std::nullopt;
-    }
-    delivery_result out;
-    switch (status.integer) {
-        case 0:
-            out.event = delivery_event::unchanged;
-            break;
-        case 1:
-            out.event = delivery_event::added;
-            break;
-        case 2:
-            out.event = delivery_event::updated;
-            break;
-        default:
-            reason = "unexpected reply to FCALL feedwire_deliver: status " +
-                     std::to_string(status.integer);
+    std::vector<delivery_result> out;
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto& status = reply.elements[3 * i];
+        const auto& revision = reply.elements[3 * i + 1];
+        const auto& id = reply.elements[3 * i + 2];
+        if (status.type != redis_reply::kind::integer ||
+            revision.type != redis_reply::kind::integer ||
+            (id.type != redis_reply::kind::string && id.type != redis_reply::kind::nil)) {
+            reason = "unexpected reply to FCALL feedwire_deliver: wrong element types";
             return std::nullopt;
+        }
+        if (revision.integer < 0 ||
+            revision.integer > static_cast<long long>(std::numeric_limits<std::uint32_t>::max())) {
+            reason = "unexpected reply to FCALL feedwire_deliver: revision out of range";
+            return std::nullopt;
+        }
+        delivery_result r;
+        switch (status.integer) {
+            case 0:
+                r.event = delivery_event::unchanged;
+                break;
+            case 1:
+                r.event = delivery_event::added;
+                break;
+            case 2:
+                r.event = delivery_event::updated;
+                break;
+            default:
+                reason = "unexpected reply to FCALL feedwire_deliver: status " +
+                         std::to_string(status.integer);
+                return std::nullopt;
+        }
+        r.revision = static_cast<std::uint32_t>(revision.integer);
+        r.stream_id = id.str;
+        out.push_back(std::move(r));
     }
-    out.revision = static_cast<std::uint32_t>(revision.integer);
-    out.stream_id = id.str;
     return out;
 }
 
@@ -224,6 +265,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         std::uint64_t id = 0;
         std::shared_ptr<batch> owner;
         std::vector<std::string> argv;
+        std::size_t items = 0;
         int attempts = 0;
         bool is_settled = false;
         std::unique_ptr<asio::steady_timer> retry;
@@ -234,26 +276,41 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
     deliverer_options options_;
     std::map<std::uint64_t, std::shared_ptr<job>> jobs_;  // not settled yet
     std::uint64_t next_id_ = 0;
+    std::size_t pending_items_ = 0;
 
-    void deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
+    void deliver(const std::string& feed_id, std::vector<delivery_payload> payloads,
                  const std::vector<std::string>& streams, done_handler done) {
         auto owner = std::make_shared<batch>();
         owner->done = std::move(done);
-        owner->remaining = items.size();
-        if (items.empty()) {
+        if (payloads.empty()) {
             asio::post(io_, [weak = weak_from_this(), owner] {
                 if (weak.lock() && owner->done) owner->done(owner->summary);
             });
             return;
         }
+        // Commands of up to max_batch_items items or about max_batch_bytes
+        // each: one FCALL runs a whole command while Redis waits, so a
+        // 500-item feed is 8 commands, not 500, and not one that blocks
+        // the server for long.
         std::vector<std::shared_ptr<job>> batch_jobs;
-        batch_jobs.reserve(items.size());
-        for (const auto& it : items) {
+        std::span<delivery_payload> rest(payloads);
+        while (!rest.empty()) {
+            std::size_t n = 0;
+            std::size_t bytes = 0;
+            while (n < rest.size() && n < max_batch_items &&
+                   (n == 0 || bytes + rest[n].size() <= max_batch_bytes)) {
+                bytes += rest[n].size();
+                ++n;
+            }
             auto j = std::make_shared<job>();
             j->id = next_id_++;
             j->owner = owner;
-            j->argv = deliver_command(feed_id, it, streams, options_.maxlen);
+            j->items = n;
+            j->argv = deliver_command(feed_id, rest.first(n), streams, options_.maxlen);
+            rest = rest.subspan(n);
             jobs_.emplace(j->id, j);
+            pending_items_ += n;
+            ++owner->remaining;
             batch_jobs.push_back(std::move(j));
         }
         // Back to back: the client's window pipelines them.
@@ -284,22 +341,24 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             return;
         }
         std::string reason;
-        auto result = read_delivery_reply(*r, reason);
-        if (!result) {
+        auto results = read_delivery_reply(*r, j->items, reason);
+        if (!results) {
             settle_failed(j, reason);
             return;
         }
         auto& summary = j->owner->summary;
-        switch (result->event) {
-            case delivery_event::added:
-                ++summary.added;
-                break;
-            case delivery_event::updated:
-                ++summary.updated;
-                break;
-            case delivery_event::unchanged:
-                ++summary.unchanged;
-                break;
+        for (const auto& result : *results) {
+            switch (result.event) {
+                case delivery_event::added:
+                    ++summary.added;
+                    break;
+                case delivery_event::updated:
+                    ++summary.updated;
+                    break;
+                case delivery_event::unchanged:
+                    ++summary.unchanged;
+                    break;
+            }
         }
         settle(j);
     }
@@ -321,7 +380,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
 
     void settle_failed(const std::shared_ptr<job>& j, const std::string& message) {
         auto& summary = j->owner->summary;
-        ++summary.failed;
+        summary.failed += j->items;
         if (summary.error.empty()) summary.error = message;
         settle(j);
     }
@@ -331,6 +390,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
     void settle(const std::shared_ptr<job>& j) {
         j->is_settled = true;
         jobs_.erase(j->id);
+        pending_items_ -= j->items;
         if (j->retry) j->retry->cancel();
         auto owner = j->owner;
         if (--owner->remaining == 0 && owner->done) {
@@ -343,12 +403,13 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         auto keep = shared_from_this();
         auto jobs = std::move(jobs_);
         jobs_.clear();
+        pending_items_ = 0;
         std::vector<std::pair<done_handler, batch_summary>> finished;
         for (auto& [id, j] : jobs) {
             j->is_settled = true;
             if (j->retry) j->retry->cancel();
             auto& summary = j->owner->summary;
-            ++summary.failed;
+            summary.failed += j->items;
             if (summary.error.empty()) summary.error = "delivery abandoned";
             if (--j->owner->remaining == 0 && j->owner->done) {
                 finished.emplace_back(std::move(j->owner->done), std::move(summary));
@@ -369,12 +430,20 @@ deliverer::~deliverer() {
     }
 }
 
-void deliverer::deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
+void deliverer::deliver(const std::string& feed_id, std::vector<delivery_payload> payloads,
                         const std::vector<std::string>& streams, done_handler done) {
-    impl_->deliver(feed_id, items, streams, std::move(done));
+    impl_->deliver(feed_id, std::move(payloads), streams, std::move(done));
 }
 
-std::size_t deliverer::pending() const { return impl_->jobs_.size(); }
+void deliverer::deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
+                        const std::vector<std::string>& streams, done_handler done) {
+    std::vector<delivery_payload> payloads;
+    payloads.reserve(items.size());
+    for (const auto& it : items) payloads.push_back(prepare_delivery(it));
+    impl_->deliver(feed_id, std::move(payloads), streams, std::move(done));
+}
+
+std::size_t deliverer::pending() const { return impl_->pending_items_; }
 
 void deliverer::abandon() { impl_->abandon(); }
 

@@ -174,6 +174,51 @@ TEST_F(Deliver, ChangedFingerprintYieldsAnUpdateWithThePatchedRevision) {
               "changed again 3");
 }
 
+TEST_F(Deliver, OneBatchMixesNewUnchangedAndUpdatedItems) {
+    auto& d = make_deliverer();
+    ASSERT_TRUE(deliver(d, make_items(4), {"s"}));
+    auto items = make_items(6);  // 0-3 seen, 4-5 new
+    items[1].fingerprint.content = "revised";
+    items[3].fingerprint.content = "revised";
+    auto summary = deliver(d, items, {"s"});
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->added, 2u);
+    EXPECT_EQ(summary->updated, 2u);
+    EXPECT_EQ(summary->unchanged, 2u);
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 8u);
+    // In the order of the batch: item 1 and 3 as updates, then 4 and 5.
+    EXPECT_EQ(entries[4].field("uri"), items[1].uri);
+    EXPECT_EQ(entries[4].field("event"), "update");
+    EXPECT_EQ(nlohmann::json::parse(entries[4].field("item"))["revision"], 2);
+    EXPECT_EQ(entries[5].field("uri"), items[3].uri);
+    EXPECT_EQ(entries[6].field("uri"), items[4].uri);
+    EXPECT_EQ(entries[6].field("event"), "new");
+    EXPECT_EQ(entries[7].field("uri"), items[5].uri);
+}
+
+TEST_F(Deliver, LargeItemsGoInCommandsOfBoundedSize) {
+    auto& d = make_deliverer();
+    auto items = make_items(3);
+    for (auto& it : items) it.body_text.assign(700 * 1024, 'x');
+    std::optional<batch_summary> summary;
+    d.deliver("feed-a", items, {"s"}, [&](batch_summary s) { summary = std::move(s); });
+    // 700 KB each, 1 MiB per command: one item per FCALL.
+    EXPECT_EQ(client_->in_flight() + client_->queued(), 3u);
+    ASSERT_TRUE(run_until(io_, [&] { return summary.has_value(); }));
+    EXPECT_EQ(summary->added, 3u);
+    EXPECT_EQ(server_->xlen("s"), 3);
+}
+
+TEST_F(Deliver, TheFunctionRejectsAMalformedBatch) {
+    auto r = server_->command(
+        {"FCALL", "feedwire_deliver", "2", "feedwire:seen:{f}", "s", "0", "f", "feedwire:x", "fp"});
+    EXPECT_EQ(r.type, test::sync_reply::kind::error);
+    EXPECT_NE(r.str.find("wrong number of arguments"), std::string::npos) << r.str;
+    EXPECT_EQ(server_->xlen("s"), 0);
+}
+
 TEST_F(Deliver, StreamsAreTrimmedWithMaxlen) {
     deliverer_options o;
     o.maxlen = 10;
@@ -192,8 +237,9 @@ TEST_F(Deliver, ABatchIsPipelined) {
     std::optional<batch_summary> summary;
     const auto began = std::chrono::steady_clock::now();
     d.deliver("feed-a", make_items(500), {"s"}, [&](batch_summary s) { summary = std::move(s); });
-    // Handed to the client at once: the window is full before any reply.
-    EXPECT_EQ(client_->in_flight(), 64u);
+    // Handed to the client at once, 64 items per FCALL: 8 commands, all in
+    // flight before any reply.
+    EXPECT_EQ(client_->in_flight(), 8u);
     EXPECT_EQ(d.pending(), 500u);
     ASSERT_TRUE(run_until(io_, [&] { return summary.has_value(); }));
     EXPECT_LT(std::chrono::steady_clock::now() - began, 3s);

@@ -299,21 +299,47 @@ struct service::impl {
         po.fetched_at = std::chrono::floor<seconds>(clock.system_now());
         po.feed_id = id;
         po.max_bytes = static_cast<std::size_t>(rt.config.max_body);
+        // Everything the worker needs is copied in: it must not read the
+        // feed's runtime record, which belongs to the I/O thread.
         asio::post(workers, [this, id, po = std::move(po), outcome = std::move(outcome),
-                             hash = std::move(hash)]() mutable {
-            auto parsed = feeds::parse_feed(outcome.body, po);
+                             hash = std::move(hash), agency = rt.config.agency]() mutable {
+            parse_output out{feeds::parse_feed(outcome.body, po), {}};
             outcome.body = std::string{};
+            if (out.parsed) out.payloads = prepare_payloads(out.parsed->items, agency);
             asio::post(io, [this, id, outcome = std::move(outcome), hash = std::move(hash),
-                            parsed = std::move(parsed)]() mutable {
-                on_parsed(id, std::move(outcome), std::move(hash), std::move(parsed));
+                            out = std::move(out)]() mutable {
+                on_parsed(id, std::move(outcome), std::move(hash), std::move(out));
             });
         });
     }
 
+    struct parse_output {
+        feeds::result<feeds::parsed_feed, feeds::parse_error> parsed;
+        std::vector<delivery_payload> payloads;
+    };
+
+    // On a worker: attribution, then serialization for delivery. The items
+    // are consumed.
+    static std::vector<delivery_payload> prepare_payloads(std::vector<feeds::item>& items,
+                                                          const std::string& agency) {
+        std::vector<delivery_payload> payloads;
+        payloads.reserve(items.size());
+        for (auto& it : items) {
+            // Attribution: the dateline's agency first, then the feed's
+            // configured agency, then the feed's own copyright.
+            if (!agency.empty() && (!it.dateline || it.dateline->agency.empty()))
+                it.copyrightholder = agency;
+            payloads.push_back(prepare_delivery(it));
+        }
+        items.clear();
+        return payloads;
+    }
+
     void on_parsed(const std::string& id, fetch_outcome outcome, std::string hash,
-                   feeds::result<feeds::parsed_feed, feeds::parse_error> parsed) {
+                   parse_output out) {
         auto& rt = feeds.at(id);
         const std::string& url = poll_url(rt.config, rt.state);
+        auto& parsed = out.parsed;
         if (!parsed) {
             const std::string error = "feed " + id + " (" + url + "): not parsed (" +
                                       std::string(feeds::to_string(parsed.error().code)) +
@@ -322,20 +348,10 @@ struct service::impl {
         }
         for (const auto& w : parsed->warnings) spdlog::debug("feed {} ({}): {}", id, url, w);
         rt.document_hints = document_hints(parsed->feed);
-        if (parsed->items.empty())
-            return complete_success(id, "ok", outcome, hash, batch_summary{});
+        if (out.payloads.empty()) return complete_success(id, "ok", outcome, hash, batch_summary{});
         std::vector<std::string> streams = route_streams(rt.config.stream, id, rt.config.tags);
         if (streams.empty()) streams.emplace_back("feedwire:items");
-        auto items = std::move(parsed->items);
-        // Attribution: the dateline's agency first, then the feed's
-        // configured agency, then the feed's own copyright (issue 4).
-        if (!rt.config.agency.empty()) {
-            for (auto& it : items) {
-                if (!it.dateline || it.dateline->agency.empty())
-                    it.copyrightholder = rt.config.agency;
-            }
-        }
-        delivery.deliver(id, items, streams,
+        delivery.deliver(id, std::move(out.payloads), streams,
                          [this, id, outcome = std::move(outcome), hash = std::move(hash)](
                              batch_summary s) { on_delivered(id, outcome, hash, s); });
     }

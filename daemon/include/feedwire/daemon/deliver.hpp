@@ -10,8 +10,9 @@
 // then records the uri. A crash between check and XADD cannot happen, and
 // resending after a lost reply delivers nothing twice.
 //
-// Items of one feed are sent back to back (pipelined through the client's
-// in-flight window), not one round trip each.
+// Items of one feed go in batches of up to 64 per FCALL, sent back to back
+// (pipelined through the client's in-flight window), not one round trip
+// each.
 #pragma once
 
 #include "feedwire/daemon/redis.hpp"
@@ -20,6 +21,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +40,32 @@ std::vector<std::string> delivery_library_load_command();
 std::vector<std::string> route_streams(std::string_view stream_template, const std::string& feed_id,
                                        const std::vector<std::string>& tags);
 
-// FCALL feedwire_deliver argv for one item.
-std::vector<std::string> deliver_command(const std::string& feed_id, const feeds::item& item,
+// What one item sends: the stream entry's fields and the item's JSON
+// (always with "revision":1; the function patches it). Serializing is the
+// costly part of delivery, so the service prepares payloads on its parse
+// workers, off the I/O thread.
+struct delivery_payload {
+    std::string uri;
+    std::string fingerprint;
+    std::string url;
+    std::string headline;
+    std::string versioncreated;  // falls back to firstcreated
+    std::string duplicate_of;
+    std::string json;
+    std::size_t size() const;  // bytes it adds to a command
+};
+
+delivery_payload prepare_delivery(const feeds::item& item);
+
+// One FCALL carries up to this many items, and stops adding items past
+// this many bytes (a single larger item still goes alone).
+inline constexpr std::size_t max_batch_items = 64;
+inline constexpr std::size_t max_batch_bytes = std::size_t{1} << 20;
+
+// FCALL feedwire_deliver argv for a batch of items; the payloads' strings
+// are moved into it.
+std::vector<std::string> deliver_command(const std::string& feed_id,
+                                         std::span<delivery_payload> payloads,
                                          const std::vector<std::string>& streams,
                                          std::uint64_t maxlen);
 
@@ -50,9 +77,12 @@ struct delivery_result {
     std::string stream_id;  // id of the entry in the first stream; empty when unchanged
 };
 
-// Reads the function's reply; nullopt + reason when it is not what the
-// function returns (an error reply, a wrong shape).
-std::optional<delivery_result> read_delivery_reply(const redis_reply& reply, std::string& reason);
+// Reads the function's reply for a batch of `count` items; nullopt +
+// reason when it is not what the function returns (an error reply, a
+// wrong shape).
+std::optional<std::vector<delivery_result>> read_delivery_reply(const redis_reply& reply,
+                                                                std::size_t count,
+                                                                std::string& reason);
 
 struct batch_summary {
     std::size_t added = 0;
@@ -83,6 +113,9 @@ public:
 
     // Delivers the items of one poll; `done` runs once every item is settled
     // (delivered, found unchanged, or given up after max_attempts).
+    void deliver(const std::string& feed_id, std::vector<delivery_payload> payloads,
+                 const std::vector<std::string>& streams, done_handler done);
+    // The same, preparing the payloads here.
     void deliver(const std::string& feed_id, const std::vector<feeds::item>& items,
                  const std::vector<std::string>& streams, done_handler done);
 
