@@ -8,7 +8,12 @@
 #   bench/e2e.sh [--build DIR] [--newsboat-max N] [N ...]   (default N: 500 1000 10000)
 #
 # Prints, per N and cycle: wall time, CPU time per feed, items per second
-# into Redis, peak memory (max RSS). newsboat runs only for N up to
+# into Redis, peak memory (max RSS), and redis-server's CPU. A third row,
+# "steady", is the daemon as it runs in production: feedwired (no --once)
+# polls every feed every 10 to 12.5 s, and over a window of
+# E2E_STEADY_SECONDS (default 30) after warming up, its CPU time is divided
+# by the polls nginx logged (all 304s); the process start-up and the first
+# fetch are outside the window. newsboat runs only for N up to
 # --newsboat-max (default 1000): its cost grows with the square of the feed
 # count, so 10,000 feeds would take it hours.
 set -euo pipefail
@@ -86,7 +91,7 @@ http {
   types { application/rss+xml xml; }
   client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
   uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
-  server { listen 127.0.0.1:$port; root $tmp/www; etag on; }
+  server { listen 127.0.0.1:$port; root $tmp/www; etag on; access_log $tmp/nginx/access.log; }
 }
 NGINX
 nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
@@ -106,6 +111,41 @@ measure() {
 redis_cpu() {
   redis-cli -s "$1" info cpu | tr -d '\r' |
     awk -F: '/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.6f", t }'
+}
+
+# cpu_ticks PID: user + system clock ticks of a running process.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# steady N REDIS_DIR CONF: CPU per poll of a running daemon once every
+# feed answers 304 (see the header).
+steady() {
+  local n=$1 rdir=$2 conf=$3 window=${E2E_STEADY_SECONDS:-30}
+  [ "$window" -gt 0 ] || return 0
+  local sconf="$tmp/steady-$n.toml" log="$tmp/nginx/access.log"
+  sed -e 's/^\[daemon\]$/[daemon]\nmin_interval = "10s"/' "$conf" >"$sconf"
+  printf '[defaults]\ninterval = "10s"\n' >>"$sconf"
+  # Forget the saved schedule (10 minutes ahead after the --once runs).
+  redis-cli -s "$rdir/redis.sock" flushall >/dev/null
+  "$feedwired" --config "$sconf" --log-level error >"$tmp/steady.out" 2>&1 &
+  local pid=$! warmup=$((15 + n / 1000))
+  sleep "$warmup"
+  local c0 l0 r0 c1 l1 r1 hz rss
+  c0=$(cpu_ticks "$pid"); l0=$(wc -l <"$log"); r0=$(redis_cpu "$rdir/redis.sock")
+  sleep "$window"
+  c1=$(cpu_ticks "$pid"); l1=$(wc -l <"$log"); r1=$(redis_cpu "$rdir/redis.sock")
+  rss=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  hz=$(getconf CLK_TCK)
+  local other
+  other=$(tail -n +"$((l0 + 1))" "$log" | head -n "$((l1 - l0))" | awk '$9 != 304' | wc -l)
+  [ "$other" -eq 0 ] || echo "e2e: steady window at N=$n saw $other answers other than 304" >&2
+  python3 - "$n" "$window" "$((c1 - c0))" "$hz" "$((l1 - l0))" "$rss" "$r0" "$r1" <<'PY'
+import sys
+n, window, ticks, hz, polls, rss, rb, ra = sys.argv[1:]
+n, window, cpu, polls, rss = int(n), float(window), int(ticks) / int(hz), int(polls), int(rss)
+per_poll = cpu / max(polls, 1) * 1e6
+print(f"{n:<8} {'feedwired':<10} {'steady':<6} {window:9.2f} {per_poll:12.0f} {0:12.0f} {rss / 1024:10.1f} {(float(ra) - float(rb)) * 1000:10.0f}  ({polls} polls, {polls / window:.0f}/s)")
+PY
 }
 
 printf '%-8s %-10s %-6s %9s %12s %12s %10s %10s\n' N tool cycle wall_s cpu_us/feed items/s maxrss_MB redis_ms
@@ -144,6 +184,7 @@ rcpu = float(ra) - float(rb)
 print(f"{n:<8} {'feedwired':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f} {rcpu * 1000:10.0f}")
 PY
   done
+  steady "$n" "$rdir" "$conf"
   kill "$rpid" 2>/dev/null || true
 
   if [ "$n" -le "$newsboat_max" ]; then
