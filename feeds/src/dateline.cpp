@@ -920,6 +920,26 @@ std::optional<dateline_info> find_dateline(std::string_view body_text,
     return out;
 }
 
+std::string place_case(std::string_view place) {
+    // Comma-separated parts are recased one by one, with the dateline's
+    // rule for countries: initials ("USA", "UK", "D.C.") stay as written.
+    std::string out;
+    std::size_t i = 0;
+    while (i <= place.size()) {
+        std::size_t j = place.find(',', i);
+        if (j == std::string_view::npos) j = place.size();
+        const std::string_view part = place.substr(i, j - i);
+        if (case_of(part) == word_case::caps && letter_count(part) > 3) {
+            out += recase(part);
+        } else {
+            out.append(part);
+        }
+        if (j < place.size()) out.push_back(',');
+        i = j + 1;
+    }
+    return out;
+}
+
 std::string located_of(const dateline_info& d) {
     if (d.place.empty()) return d.country;
     if (d.country.empty()) return d.place;

@@ -1,72 +1,18 @@
-// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1). The document's
-// nesting is checked before nlohmann-json parses it, since its parser
-// recurses once per level and a hostile document could exhaust the stack.
-// Parsing runs with exceptions off; values of the wrong type are ignored,
-// not fatal (a numeric id is read as its decimal text, as readers do).
+// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1), read from a
+// document json_support.cpp has loaded with its nesting checked. Values of
+// the wrong type are ignored, not fatal (a numeric id is read as its
+// decimal text, as readers do).
 #include "feedwire/feeds/url.hpp"
 #include "formats.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <limits>
 
 namespace feedwire::feeds::detail {
 namespace {
 
 using json = nlohmann::json;
-
-// One pass over the JSON text, outside strings: the deepest nesting, and
-// the last point where an object closed inside an array (the end of the
-// last complete item) with the brackets still open there, for repairing a
-// document cut off in the middle.
-struct json_shape {
-    unsigned deepest = 0;
-    std::size_t last_item_end = 0;
-    std::string open_at_item_end;
-};
-
-json_shape scan_json(std::string_view text) {
-    json_shape shape;
-    std::string open;  // brackets open at the current point
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') {
-                ++i;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            open.push_back(c);
-            // open.size() <= text.size(), bounded by parse_options::max_bytes.
-            shape.deepest = std::max(shape.deepest, static_cast<unsigned>(open.size()));
-        } else if ((c == ']' || c == '}') && !open.empty()) {
-            open.pop_back();
-            if (c == '}' && !open.empty() && open.back() == '[') {
-                shape.last_item_end = i + 1;
-                shape.open_at_item_end = open;
-            }
-        }
-    }
-    return shape;
-}
-
-// The text up to the last complete item, with the open brackets closed;
-// "" when no item was complete.
-std::string close_truncated_json(std::string_view text, const json_shape& shape) {
-    if (shape.last_item_end == 0) return {};
-    std::string repaired(text.substr(0, shape.last_item_end));
-    for (auto it = shape.open_at_item_end.rbegin(); it != shape.open_at_item_end.rend(); ++it) {
-        repaired.push_back(*it == '[' ? ']' : '}');
-    }
-    return repaired;
-}
 
 std::string str(const json& obj, const char* key) {
     auto it = obj.find(key);
@@ -160,27 +106,12 @@ raw_entry read_item(const json& it, const std::string& base, const std::string& 
 
 }  // namespace
 
-bool parse_jsonfeed(std::string_view text, const std::string& document_base, unsigned max_depth,
-                    raw_feed& feed, std::string* error) {
-    const json_shape shape = scan_json(text);
-    if (shape.deepest > max_depth) {
-        *error = "JSON nested deeper than " + std::to_string(max_depth) + " levels";
-        return false;
-    }
-    json doc = json::parse(text.begin(), text.end(), nullptr, false);
-    if (doc.is_discarded()) {
-        const std::string repaired = close_truncated_json(text, shape);
-        if (!repaired.empty()) doc = json::parse(repaired, nullptr, false);
-        if (doc.is_discarded() || !doc.is_object()) {
-            *error = "invalid JSON";
-            return false;
-        }
-        feed.warnings.push_back(
-            "JSON cut off or broken; kept what came before the last complete item");
-        feed.is_salvaged = true;
-    }
+bool parse_jsonfeed(const json& doc, const std::string& document_base, raw_feed& feed,
+                    std::string* error) {
     if (!doc.is_object()) {
-        *error = "a JSON document that is not a JSON Feed (top level is not an object)";
+        *error =
+            "a JSON document that is neither a JSON Feed nor ninjs (top level is not an "
+            "object, nor an array of ninjs items)";
         return false;
     }
     const std::string version = str(doc, "version");
@@ -188,8 +119,8 @@ bool parse_jsonfeed(std::string_view text, const std::string& document_base, uns
     const bool has_items = items != doc.end() && items->is_array();
     if (version.find("jsonfeed.org/version/") == std::string::npos && !has_items) {
         *error =
-            "a JSON document that is not a JSON Feed (no \"version\" naming jsonfeed.org, no "
-            "\"items\" array)";
+            "a JSON document that is neither a JSON Feed nor ninjs (no \"version\" naming "
+            "jsonfeed.org, no \"items\" array, no ninjs \"uri\")";
         return false;
     }
     if (version.find("jsonfeed.org/version/") == std::string::npos) {

@@ -9,6 +9,7 @@
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
 
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -188,6 +189,61 @@ void keep_newest_atom_entries(std::vector<raw_entry>& entries, std::vector<std::
                        "updated version of each");
 }
 
+// "20191122T091400Z" or "2019-11-22T09:14:00+03:00" -> "2019-11-22": the
+// date as the dateline's place saw it, before any conversion to UTC.
+std::string date_prefix(std::string_view text) {
+    std::string digits;
+    for (const char c : text) {
+        if (c >= '0' && c <= '9') {
+            digits.push_back(c);
+        } else if (c != '-' || digits.size() >= 8) {
+            break;
+        }
+        if (digits.size() == 8) break;
+    }
+    if (digits.size() != 8) return {};
+    auto number = [&](std::size_t from, std::size_t len) {
+        unsigned v = 0;
+        for (std::size_t i = from; i < from + len; ++i)
+            v = v * 10 + static_cast<unsigned>(digits[i] - '0');
+        return v;
+    };
+    const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(number(0, 4))},
+                                          std::chrono::month{number(4, 2)},
+                                          std::chrono::day{number(6, 2)}};
+    if (!ymd.ok()) return {};
+    return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
+}
+
+// A dateline the format states in its own element (NewsML-G2 dateline,
+// NITF dateline) is the dateline, whether or not the recognizer reads its
+// parts. Parts it does not give come from the stated location, then from a
+// dateline opening the body at the same place ("TOKYO" stated, "TOKYO (AP)
+// —" in the body), then, for the place, from the text before its first
+// comma or bracket.
+std::optional<dateline_info> stated_dateline(const raw_entry& e,
+                                             std::optional<time_point> item_time,
+                                             const std::optional<dateline_info>& in_body) {
+    const std::string text = one_line(collapse_text(e.dateline));
+    if (text.empty()) return std::nullopt;
+    dateline_info d;
+    if (auto found = find_dateline(text, item_time)) d = std::move(*found);
+    d.text = text;
+    if (d.place.empty()) {
+        const std::string located = collapse_text(e.located);
+        const std::string& source = located.empty() ? text : located;
+        const std::size_t end = source.find_first_of(located.empty() ? ",(/" : ",");
+        d.place = place_case(collapse_text(source.substr(0, end)));
+    }
+    if (d.date.empty()) d.date = date_prefix(e.dateline_date);
+    if (in_body && in_body->place == d.place) {
+        if (d.country.empty()) d.country = in_body->country;
+        if (d.date.empty()) d.date = in_body->date;
+        if (d.agency.empty()) d.agency = in_body->agency;
+    }
+    return d;
+}
+
 }  // namespace
 
 std::string normalize_language(std::string_view tag) {
@@ -308,14 +364,21 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
             main_text = std::move(cleaned.text);
             attach_credits(it.associations, cleaned.credits);
         }
-        // The dateline opens the body, or the summary when there is no body;
-        // the text keeps it as published.
-        it.dateline = find_dateline(it.body_text.empty() ? it.description_text : it.body_text,
-                                    it.firstcreated);
-        if (it.dateline) it.located = located_of(*it.dateline);
-        // Attribution goes to the dateline's agency first (issue 4); the
-        // daemon falls back to the feed's configured agency.
-        if (it.dateline && !it.dateline->agency.empty()) it.copyrightholder = it.dateline->agency;
+        // A dateline stated by the format wins. Otherwise the dateline opens
+        // the body, or the summary when there is no body; the text keeps it
+        // as published.
+        auto in_body = find_dateline(it.body_text.empty() ? it.description_text : it.body_text,
+                                     it.firstcreated);
+        it.dateline =
+            e.dateline.empty() ? std::move(in_body) : stated_dateline(e, it.firstcreated, in_body);
+        it.located = place_case(collapse_text(e.located));
+        if (it.located.empty() && it.dateline) it.located = located_of(*it.dateline);
+        // Attribution goes to a stated copyright holder, then the dateline's
+        // agency (issue 4), then a stated credit line; the daemon falls back
+        // to the feed's configured agency.
+        it.copyrightholder = collapse_text(e.copyrightholder);
+        if (it.copyrightholder.empty() && it.dateline) it.copyrightholder = it.dateline->agency;
+        if (it.copyrightholder.empty()) it.copyrightholder = collapse_text(e.creditline);
         it.copyrightnotice = collapse_text(e.rights);
         it.source.feed = ctx.feed_id;
         it.source.feed_url = ctx.feed_url;

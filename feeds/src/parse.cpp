@@ -1,5 +1,6 @@
 // The single entry point (parse.hpp): sniff, decode, salvage, parse with
-// pugixml or nlohmann-json, dispatch on the root element, normalize.
+// pugixml or nlohmann-json, dispatch on the root element (RSS, Atom,
+// NewsML-G2, NITF) or the JSON's shape (ninjs, JSON Feed), normalize.
 // Every refusal is a parse_error whose message says what the document is
 // instead; every repair is a warning.
 #include "feedwire/feeds/parse.hpp"
@@ -10,6 +11,7 @@
 #include "normalize.hpp"
 #include "xml_support.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 namespace feedwire::feeds {
@@ -97,6 +99,13 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
 
     const detail::qname q = detail::name_of(root);
     if (q.local == "rss" || q.local == "RDF") return detail::parse_rss(root, options.url);
+    if ((q.local == "newsItem" || q.local == "newsMessage") &&
+        (q.space == ns::nar || q.space == ns::none)) {
+        return detail::parse_newsml(root, options.url);
+    }
+    if (q.local == "nitf" && (q.space == ns::nitf || q.space == ns::none)) {
+        return detail::parse_nitf(root, options.url);
+    }
     if (q.local == "feed" &&
         (q.space == ns::atom10 || q.space == ns::atom03 || q.space == ns::none)) {
         return detail::parse_atom(root, options.url);
@@ -159,11 +168,16 @@ result<parsed_feed, parse_error> parse_feed(std::string_view bytes, const parse_
             out.encoding = std::string(encoding_name(decoded.used));
             for (auto& w : decoded.warnings) out.warnings.push_back(std::move(w));
             std::string error;
-            if (!detail::parse_jsonfeed(decoded.utf8, options.url, options.max_depth, raw,
-                                        &error)) {
+            nlohmann::json doc;
+            if (!detail::load_json(decoded.utf8, options.max_depth, doc, raw, &error)) {
                 const bool is_deep = error.rfind("JSON nested", 0) == 0;
                 return fail(is_deep ? parse_errc::too_deep : parse_errc::not_a_feed,
                             is_deep ? error : "not a feed: " + error, options);
+            }
+            if (detail::is_ninjs(doc)) {
+                detail::parse_ninjs(doc, options.url, raw);
+            } else if (!detail::parse_jsonfeed(doc, options.url, raw, &error)) {
+                return fail(parse_errc::not_a_feed, "not a feed: " + error, options);
             }
             break;
         }

@@ -1,7 +1,8 @@
 // The format parsers' output: what a document says, before normalization.
-// Each format parser (rss, atom, jsonfeed) fills these records from its own
-// vocabulary; normalize turns them into items, so the rules for text,
-// links, dates and identity live in one place whatever the format.
+// Each format parser (rss, atom, jsonfeed, and the news-agency formats
+// ninjs, newsml and nitf) fills these records from its own vocabulary;
+// normalize turns them into items, so the rules for text, links, dates and
+// identity live in one place whatever the format.
 #pragma once
 
 #include "feedwire/feeds/item.hpp"
@@ -54,6 +55,14 @@ struct raw_entry {
     std::string media_description;
     std::string media_credit;
     std::string media_title;  // entry-level media:title, the headline when there is no title
+    // What the wire formats (NewsML-G2, NITF, ninjs) state in their own
+    // elements and feeds leave to the body. Given here, normalize uses them
+    // instead of reading the dispatch's opening.
+    std::string dateline;         // as published: "NAGOYA, Japan, Nov 22 (Reuters)"
+    std::string dateline_date;    // the dateline's date on its own (NITF story.date norm)
+    std::string located;          // "Nagoya, Japan"
+    std::string creditline;       // "Reuters", the credit for the content
+    std::string copyrightholder;  // "Thomson Reuters"
 };
 
 struct raw_feed {

@@ -22,7 +22,7 @@ struct ns_entry {
 
 // Namespace URIs as published, plus the variants seen in the wild
 // (missing trailing slash, https).
-constexpr std::array<ns_entry, 26> k_namespaces = {{
+constexpr std::array<ns_entry, 29> k_namespaces = {{
     {"http://www.w3.org/2005/Atom", ns::atom10},
     {"http://purl.org/atom/ns#", ns::atom03},
     // Drafts of Atom before 0.3 ("Echo", "Pie") went out under these.
@@ -50,6 +50,9 @@ constexpr std::array<ns_entry, 26> k_namespaces = {{
     {"http://rssnamespace.org/feedburner/ext/1.0", ns::feedburner},
     {"http://backend.userland.com/rss2", ns::none},
     {"http://blogs.law.harvard.edu/tech/rss", ns::none},
+    {"http://iptc.org/std/nar/2006-10-01/", ns::nar},
+    {"http://iptc.org/std/nar/2006-10-01", ns::nar},
+    {"http://iptc.org/std/NITF/2006-10-18/", ns::nitf},
 }};
 
 // Conventional prefixes, used when a document uses a prefix it never declared.

@@ -1,5 +1,6 @@
-// XML helpers shared by the RSS and Atom parsers: namespace resolution on
-// top of pugixml (which is not namespace-aware), text extraction, XHTML
+// XML helpers shared by the XML format parsers (RSS, Atom, NewsML-G2,
+// NITF): namespace resolution on top of pugixml (which is not
+// namespace-aware), text extraction, XHTML
 // serialization, and the salvage pass that makes broken-but-common
 // documents parseable before pugixml sees them.
 #pragma once
@@ -31,6 +32,8 @@ enum class ns {
     itunes,
     xhtml,
     feedburner,
+    nar,   // IPTC NewsML-G2 (News Architecture)
+    nitf,  // IPTC NITF 3.4 and later, when namespaced
 };
 
 struct qname {

@@ -33,6 +33,22 @@ check "stdin exits 0" $?
 check "--feed exits 0" $?
 grep -q '"format":"jsonfeed1.1"' "$tmp/out"; check "--feed prints format" $?
 
+# --ninjs prints one ninjs 2.0 document per item.
+"$feedwire" parse --ninjs --url https://tass.example/rss/v2.xml "$demo/tass-world.xml" >"$tmp/out" 2>"$tmp/err"
+check "--ninjs exits 0" $?
+[ "$(wc -l <"$tmp/out")" -eq 2 ]; check "--ninjs prints one line per item" $?
+python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    assert d["uri"].startswith("feedwire:") and d["type"] == "text"
+    assert d["headlines"][0]["value"] and d["standard"]["version"] == "2.0"
+    assert "headline" not in d and "source" not in d
+' "$tmp/out"
+check "--ninjs items are ninjs" $?
+"$feedwire" parse --ninjs --feed "$demo/tass-world.xml" >/dev/null 2>&1
+[ $? -eq 2 ]; check "--ninjs with --feed is a usage error" $?
+
 # Not a feed: exit 1, message names the file and the cause, other inputs still processed.
 printf '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>' >"$tmp/page.html"
 "$feedwire" parse "$tmp/page.html" "$demo/tass-world.xml" >"$tmp/out" 2>"$tmp/err"

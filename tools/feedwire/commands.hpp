@@ -14,7 +14,8 @@ struct parse_command_options {
     std::string content_language;
     std::string fetched_at;  // RFC 3339
     std::string feed_id;
-    bool print_feed = false;  // the feed's record instead of its items
+    bool print_feed = false;   // the feed's record instead of its items
+    bool print_ninjs = false;  // items as IPTC ninjs 2.0 instead of feedwire's JSON
 };
 
 // Exit status: 0 when every input was read as a feed, 1 when an input is

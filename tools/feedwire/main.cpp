@@ -25,9 +25,14 @@ int main(int argc, char** argv) {
     parse_cmd->add_option("--feed-id", parse.feed_id,
                           "Feed id used in item uris (default: the URL without scheme, or the "
                           "file name)");
-    parse_cmd->add_flag("--feed", parse.print_feed,
-                        "Print the feed's own record (title, links, schedule hints) instead of "
-                        "its items");
+    CLI::Option* feed_opt =
+        parse_cmd->add_flag("--feed", parse.print_feed,
+                            "Print the feed's own record (title, links, schedule hints) instead "
+                            "of its items");
+    parse_cmd
+        ->add_flag("--ninjs", parse.print_ninjs,
+                   "Print each item as an IPTC ninjs 2.0 document instead of feedwire's item JSON")
+        ->excludes(feed_opt);
 
     feedwire::cli::check_config_options check_config;
     CLI::App* check_config_cmd = app.add_subcommand(

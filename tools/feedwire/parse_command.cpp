@@ -1,8 +1,10 @@
 // `feedwire parse`: feed documents to JSON Lines, one normalized item per
-// line, without Redis. Warnings and errors go to stderr, each prefixed with
+// line (feedwire's item JSON, or IPTC ninjs 2.0 with --ninjs), without
+// Redis. Warnings and errors go to stderr, each prefixed with
 // the input's name, so stdout stays machine-readable.
 #include "commands.hpp"
 #include "feedwire/feeds/dates.hpp"
+#include "feedwire/feeds/ninjs.hpp"
 #include "feedwire/feeds/parse.hpp"
 
 #include <nlohmann/json.hpp>
@@ -76,9 +78,8 @@ int run_parse(const parse_command_options& options) {
             continue;
         }
         for (const auto& it : parsed->items) {
-            std::cout << feeds::to_json(it).dump(-1, ' ', false,
-                                                 nlohmann::json::error_handler_t::replace)
-                      << '\n';
+            const auto j = options.print_ninjs ? feeds::to_ninjs(it) : feeds::to_json(it);
+            std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         }
     }
     std::cout.flush();

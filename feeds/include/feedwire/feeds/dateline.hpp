@@ -49,6 +49,12 @@ std::string_view agency_name(std::string_view signature);
 std::optional<dateline_info> find_dateline(std::string_view body_text,
                                            std::optional<time_point> item_time);
 
+// A place as people write it, for places stated in capitals by a format
+// (NITF's dateline location): "WASHINGTON" -> "Washington", "SAN JOSE,
+// Calif." -> "San Jose, Calif."; initials ("USA") and names already in
+// mixed case stay as written.
+std::string place_case(std::string_view place);
+
 // `located` for an item: "Nagoya, Japan", or the place alone.
 std::string located_of(const dateline_info& d);
 
