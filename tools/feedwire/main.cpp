@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
     parse_cmd->add_flag("--feed", parse.print_feed,
                         "Print the feed's own record (title, links, schedule hints) instead of "
                         "its items");
+    parse_cmd
+        ->add_flag("--article", parse.is_article,
+                   "Read each file as a saved article page (HTML) and print its main text and "
+                   "metadata as one item")
+        ->excludes("--feed");
 
     feedwire::cli::check_config_options check_config;
     CLI::App* check_config_cmd = app.add_subcommand(

@@ -1,7 +1,9 @@
 // `feedwire parse`: feed documents to JSON Lines, one normalized item per
-// line, without Redis. Warnings and errors go to stderr, each prefixed with
+// line, without Redis; with --article, each input is an article page and
+// gives one item. Warnings and errors go to stderr, each prefixed with
 // the input's name, so stdout stays machine-readable.
 #include "commands.hpp"
+#include "feedwire/feeds/article.hpp"
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/parse.hpp"
 
@@ -62,6 +64,21 @@ int run_parse(const parse_command_options& options) {
         }
         feeds::parse_options per_file = popts;
         if (per_file.feed_id.empty() && per_file.url.empty()) per_file.feed_id = label;
+        if (options.is_article) {
+            auto article = feeds::parse_article(bytes, per_file);
+            if (!article) {
+                std::cerr << label << ": error: " << article.error().message << '\n';
+                status = 1;
+                continue;
+            }
+            for (const auto& w : article->warnings) {
+                std::cerr << label << ": warning: " << w << '\n';
+            }
+            std::cout << feeds::to_json(article->article)
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                      << '\n';
+            continue;
+        }
         auto parsed = feeds::parse_feed(bytes, per_file);
         if (!parsed) {
             std::cerr << label << ": error: " << parsed.error().message << '\n';
