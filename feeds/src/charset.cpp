@@ -13,6 +13,7 @@
 // encoding.
 #include "charset_tables.hpp"
 #include <feedwire/feeds/charset.hpp>
+#include <feedwire/feeds/html_tokenizer.hpp>
 
 #include <array>
 #include <cstdint>
@@ -739,7 +740,7 @@ encoding sniff(std::string_view b, const utf8_stats& st) noexcept {
 // ---------------------------------------------------------------------------
 // Decision bookkeeping
 
-enum class source { declaration, http };
+enum class source { declaration, http, meta };
 
 struct rejected_label {
     source from;
@@ -748,12 +749,13 @@ struct rejected_label {
 };
 
 std::string describe(const rejected_label& r, encoding used) {
-    const std::string where =
-        r.from == source::declaration ? "the XML declaration" : "the HTTP charset";
+    const std::string where = r.from == source::declaration ? "the XML declaration"
+                              : r.from == source::http      ? "the HTTP charset"
+                                                            : "the meta charset";
     std::string w;
     if (r.is_unknown) {
         w = "unknown encoding \"" + r.label + "\" in " + where;
-    } else if (r.from == source::declaration) {
+    } else if (r.from != source::http) {
         w = "declared encoding " + r.label + " does not match the bytes";
     } else {
         w = "HTTP charset " + r.label + " does not match the bytes";
@@ -776,6 +778,88 @@ void finish(decoded_text& out, std::string_view body, bool is_valid_utf8_body,
     while (std::string_view(out.utf8).substr(boms, 3) == utf8_bom) boms += 3;
     out.utf8.erase(0, boms);
     for (const auto& r : rejected) out.warnings.push_back(describe(r, out.used));
+}
+
+struct labelled {
+    source from;
+    std::string label;
+};
+
+std::string_view how_of(source from) noexcept {
+    switch (from) {
+        case source::declaration:
+            return "xml-declaration";
+        case source::http:
+            return "http-charset";
+        case source::meta:
+            return "meta-charset";
+    }
+    return "sniffed";
+}
+
+// Chooses the encoding of an ASCII-compatible document: the first label the
+// bytes do not plainly contradict, else sniffing. Returns whether the body
+// is valid UTF-8 (so that finish() can copy it instead of decoding).
+bool decide_ascii_compatible(std::string_view body, const std::vector<labelled>& candidates,
+                             decoded_text& out, std::vector<rejected_label>& rejected) {
+    // Statistics only when the fast validation fails or a code page is
+    // declared: the common valid UTF-8 document is scanned once.
+    const bool is_valid_body = utf8_valid_prefix(body) == body.size();
+    std::optional<utf8_stats> stats;
+    const auto get_stats = [&]() -> const utf8_stats& {
+        if (!stats) stats = scan_utf8(body);
+        return *stats;
+    };
+    for (const auto& [from, label] : candidates) {
+        const auto e = lookup_encoding(label);
+        bool is_plausible = false;
+        if (e && *e == encoding::utf8) {
+            is_plausible = is_valid_body || is_plausible_declared_utf8(get_stats());
+        } else if (e && unit_width(*e) == 1) {
+            // A code page label on well-formed UTF-8 (a WordPress feed
+            // saying ISO-8859-1): no Cyrillic or Western text forms
+            // multi-byte sequences by accident. A UTF-16/32 label on
+            // ASCII-compatible bytes is never plausible.
+            const utf8_stats& st = get_stats();
+            is_plausible = st.multibyte == 0 || !is_mostly_utf8(st);
+        }
+        if (is_plausible) {
+            out.used = *e;
+            out.how = how_of(from);
+            return is_valid_body;
+        }
+        rejected.push_back({from, printable_label(label), !e});
+    }
+    out.used = is_valid_body ? encoding::utf8 : sniff(body, get_stats());
+    out.how = (candidates.empty() && is_valid_body) ? "default" : "sniffed";
+    return is_valid_body;
+}
+
+// The charset a <meta> element in the first bytes of an HTML page declares
+// (HTML standard, "prescan a byte stream to determine its encoding", read
+// with the tokenizer instead of the byte-level state machine): <meta
+// charset> or <meta http-equiv="content-type" content="...; charset=...">.
+std::optional<std::string> meta_charset(std::string_view body) {
+    // The standard looks at 1024 bytes; pages with long inline styles or
+    // scripts before the meta element are common enough to look further.
+    constexpr std::size_t prescan_bytes = 8192;
+    html_tokenizer tokenizer(body.substr(0, prescan_bytes));
+    for (;;) {
+        const html_token& t = tokenizer.next_token();
+        if (t.kind == html_token_kind::end_of_input) return std::nullopt;
+        if (t.kind != html_token_kind::start_tag) continue;
+        if (t.name == "body") return std::nullopt;
+        if (t.name != "meta") continue;
+        if (const auto c = t.attribute("charset"); c && !trim(*c).empty()) {
+            return std::string(trim(*c));
+        }
+        const auto equiv = t.attribute("http-equiv");
+        const auto content = t.attribute("content");
+        if (equiv && content && iequals(trim(*equiv), "content-type")) {
+            std::string c = charset_from_content_type(*content);
+            if (!c.empty()) return c;
+        }
+    }
 }
 
 }  // namespace
@@ -996,44 +1080,10 @@ decoded_text decode_xml_document(std::string_view bytes, std::string_view http_c
     } else {
         // An ASCII-compatible document: try the declaration, then the HTTP
         // charset, skipping any the bytes plainly contradict.
-        // Statistics only when the fast validation fails or a code page is
-        // declared: the common valid UTF-8 document is scanned once.
-        is_valid_body = utf8_valid_prefix(body) == body.size();
-        std::optional<utf8_stats> stats;
-        const auto get_stats = [&]() -> const utf8_stats& {
-            if (!stats) stats = scan_utf8(body);
-            return *stats;
-        };
-        const bool has_label = declared.has_value() || !http.empty();
-        bool is_decided = false;
-        const auto consider = [&](source from, std::string_view label) {
-            if (is_decided) return;
-            const auto e = lookup_encoding(label);
-            bool is_plausible = false;
-            if (e && *e == encoding::utf8) {
-                is_plausible = is_valid_body || is_plausible_declared_utf8(get_stats());
-            } else if (e && unit_width(*e) == 1) {
-                // A code page label on well-formed UTF-8 (a WordPress feed
-                // saying ISO-8859-1): no Cyrillic or Western text forms
-                // multi-byte sequences by accident. A UTF-16/32 label on
-                // ASCII-compatible bytes is never plausible.
-                const utf8_stats& st = get_stats();
-                is_plausible = st.multibyte == 0 || !is_mostly_utf8(st);
-            }
-            if (is_plausible) {
-                out.used = *e;
-                out.how = from == source::declaration ? "xml-declaration" : "http-charset";
-                is_decided = true;
-            } else {
-                rejected.push_back({from, printable_label(label), !e});
-            }
-        };
-        if (declared) consider(source::declaration, *declared);
-        if (!http.empty()) consider(source::http, http);
-        if (!is_decided) {
-            out.used = is_valid_body ? encoding::utf8 : sniff(body, get_stats());
-            out.how = (!has_label && is_valid_body) ? "default" : "sniffed";
-        }
+        std::vector<labelled> labels;
+        if (declared) labels.push_back({source::declaration, *declared});
+        if (!http.empty()) labels.push_back({source::http, std::string(http)});
+        is_valid_body = decide_ascii_compatible(body, labels, out, rejected);
     }
 
     finish(out, body, is_valid_body, rejected);
@@ -1042,6 +1092,31 @@ decoded_text decode_xml_document(std::string_view bytes, std::string_view http_c
         out.warnings.push_back("replaced " + std::to_string(removed) +
                                " control characters with spaces");
     }
+    return out;
+}
+
+decoded_text decode_html_document(std::string_view bytes, std::string_view http_charset) {
+    decoded_text out;
+    std::vector<rejected_label> rejected;
+    const std::optional<bom_match> bom = detect_bom(bytes);
+    const std::string_view body = bom ? bytes.substr(bom->length) : bytes;
+    bool is_valid_body = false;
+    if (bom) {
+        out.used = bom->value;
+        out.how = "bom";
+    } else if (const auto pattern = detect_zero_pattern(body)) {
+        out.used = *pattern;
+        out.how = "sniffed";
+    } else {
+        // HTML standard, "determining the character encoding": the transport
+        // layer's charset before the page's own <meta>.
+        std::vector<labelled> labels;
+        const std::string_view http = trim(http_charset);
+        if (!http.empty()) labels.push_back({source::http, std::string(http)});
+        if (auto meta = meta_charset(body)) labels.push_back({source::meta, std::move(*meta)});
+        is_valid_body = decide_ascii_compatible(body, labels, out, rejected);
+    }
+    finish(out, body, is_valid_body, rejected);
     return out;
 }
 

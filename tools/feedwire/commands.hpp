@@ -16,11 +16,12 @@ struct parse_command_options {
     std::string feed_id;
     bool print_feed = false;   // the feed's record instead of its items
     bool print_ninjs = false;  // items as IPTC ninjs 2.0 instead of feedwire's JSON
+    bool is_article = false;   // each input is an article page: one item from its main text
 };
 
-// Exit status: 0 when every input was read as a feed, 1 when an input is
-// not a feed or cannot be read (the others are still processed), 2 on a
-// usage error.
+// Exit status: 0 when every input was read as a feed (or, with is_article,
+// as an article page), 1 when an input is not one or cannot be read (the others are still
+// processed), 2 on a usage error.
 int run_parse(const parse_command_options& options);
 
 struct check_config_options {

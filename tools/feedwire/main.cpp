@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
         ->add_flag("--ninjs", parse.print_ninjs,
                    "Print each item as an IPTC ninjs 2.0 document instead of feedwire's item JSON")
         ->excludes(feed_opt);
+    parse_cmd
+        ->add_flag("--article", parse.is_article,
+                   "Read each file as a saved article page (HTML) and print its main text and "
+                   "metadata as one item")
+        ->excludes(feed_opt);
 
     feedwire::cli::check_config_options check_config;
     CLI::App* check_config_cmd = app.add_subcommand(

@@ -1,8 +1,10 @@
 // `feedwire parse`: feed documents to JSON Lines, one normalized item per
 // line (feedwire's item JSON, or IPTC ninjs 2.0 with --ninjs), without
-// Redis. Warnings and errors go to stderr, each prefixed with
+// Redis; with --article, each input is an article page and gives one item.
+// Warnings and errors go to stderr, each prefixed with
 // the input's name, so stdout stays machine-readable.
 #include "commands.hpp"
+#include "feedwire/feeds/article.hpp"
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/ninjs.hpp"
 #include "feedwire/feeds/parse.hpp"
@@ -64,6 +66,21 @@ int run_parse(const parse_command_options& options) {
         }
         feeds::parse_options per_file = popts;
         if (per_file.feed_id.empty() && per_file.url.empty()) per_file.feed_id = label;
+        if (options.is_article) {
+            auto article = feeds::parse_article(bytes, per_file);
+            if (!article) {
+                std::cerr << label << ": error: " << article.error().message << '\n';
+                status = 1;
+                continue;
+            }
+            for (const auto& w : article->warnings) {
+                std::cerr << label << ": warning: " << w << '\n';
+            }
+            const auto j = options.print_ninjs ? feeds::to_ninjs(article->article)
+                                               : feeds::to_json(article->article);
+            std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            continue;
+        }
         auto parsed = feeds::parse_feed(bytes, per_file);
         if (!parsed) {
             std::cerr << label << ": error: " << parsed.error().message << '\n';

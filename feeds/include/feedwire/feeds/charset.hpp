@@ -76,6 +76,13 @@ struct decoded_text {
 // is left as is; callers parse the result as UTF-8.
 decoded_text decode_xml_document(std::string_view bytes, std::string_view http_charset);
 
+// Decodes an HTML page (HTML standard, "determining the character
+// encoding"): byte order mark, then the HTTP charset parameter, then a
+// <meta charset> or <meta http-equiv="Content-Type"> in the page's first
+// 8 KiB; a label the bytes plainly contradict is skipped with a warning,
+// and without a usable label the bytes are sniffed as for XML.
+decoded_text decode_html_document(std::string_view bytes, std::string_view http_charset);
+
 // Decodes a JSON document (RFC 8259: UTF-8, or UTF-16/32 recognised by BOM
 // or by the zero-byte pattern of the first characters).
 decoded_text decode_json_document(std::string_view bytes, std::string_view http_charset);
