@@ -387,7 +387,8 @@ private:
             "user_agent",       "contact_url",
             "shutdown_timeout", "min_interval",
             "max_interval",     "per_host_connections",
-            "per_host_spacing", "allow_private_networks"};
+            "per_host_spacing", "allow_private_networks",
+            "spool_max",        "spool_sync"};
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
             const std::string key = "daemon." + name;
@@ -426,6 +427,10 @@ private:
                 if (auto d = get_duration(file, value, key, true)) daemon.per_host_spacing = *d;
             } else if (name == "allow_private_networks") {
                 if (auto b = get_bool(file, value, key)) daemon.allow_private_networks = *b;
+            } else if (name == "spool_max") {
+                if (auto n = get_size(file, value, key)) daemon.spool_max = *n;
+            } else if (name == "spool_sync") {
+                if (auto d = get_duration(file, value, key, true)) daemon.spool_sync = *d;
             } else {
                 unknown_key(file, value, key, keys);
             }

@@ -85,8 +85,10 @@ int main(int argc, char** argv) {
         if (!once) return 0;
         for (const auto& f : summary.failures) std::cerr << "failed: " << f.error << '\n';
         std::cerr << "feedwired: " << summary.feeds << " feeds, " << summary.polls << " polls, "
-                  << summary.items_delivered << " items delivered, " << summary.failed
-                  << " failed\n";
+                  << summary.items_delivered << " items delivered, " << summary.failed << " failed";
+        if (summary.spool_records > 0)
+            std::cerr << ", " << summary.spool_records << " spool records waiting for Redis";
+        std::cerr << '\n';
         return summary.ok() ? 0 : 1;
     } catch (const std::exception& e) {
         spdlog::critical("internal error: {}", e.what());

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <map>
 #include <memory>
@@ -115,6 +116,19 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 }
 
 bool is_loading(const std::string& message) { return message.rfind("LOADING", 0) == 0; }
+
+// Items in a feedwire_deliver argv: FCALL, name, numkeys, the keys, maxlen,
+// feed, then 7 arguments per item.
+std::size_t items_in_command(const std::vector<std::string>& argv) {
+    if (argv.size() < 3) return 0;
+    std::size_t keys = 0;
+    for (char c : argv[2]) {
+        if (c < '0' || c > '9' || keys > argv.size()) return 0;
+        keys = keys * 10 + static_cast<std::size_t>(c - '0');
+    }
+    const std::size_t fixed = 3 + keys + 2;
+    return argv.size() >= fixed ? (argv.size() - fixed) / 7 : 0;
+}
 
 }  // namespace
 
@@ -252,7 +266,7 @@ std::optional<std::vector<delivery_result>> read_delivery_reply(const redis_repl
 
 struct deliverer::impl : std::enable_shared_from_this<impl> {
     impl(asio::io_context& io, redis_client& redis, deliverer_options options)
-        : io_(io), redis_(redis), options_(options) {
+        : io_(io), redis_(redis), options_(std::move(options)), sync_timer_(io) {
         options_.max_attempts = std::max(options_.max_attempts, 1);
     }
 
@@ -268,6 +282,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         std::size_t items = 0;
         int attempts = 0;
         bool is_settled = false;
+        std::uint64_t spool_seq = 0;  // set once written to the spool
         std::unique_ptr<asio::steady_timer> retry;
     };
 
@@ -277,6 +292,23 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
     std::map<std::uint64_t, std::shared_ptr<job>> jobs_;  // not settled yet
     std::uint64_t next_id_ = 0;
     std::size_t pending_items_ = 0;
+    // Spooled jobs waiting for the fsync that makes them durable, in order.
+    std::deque<std::shared_ptr<job>> awaiting_sync_;
+    asio::steady_timer sync_timer_;
+    bool is_sync_armed_ = false;
+    bool is_replaying_ = false;
+    std::unique_ptr<asio::steady_timer> replay_retry_;
+    spool_counters counters_;
+
+    void report(const std::string& message) {
+        if (options_.report) options_.report(message);
+    }
+
+    // While the spool holds anything, new commands queue behind it: a
+    // feed's items reach the stream in the order they were fetched.
+    bool should_spool() const {
+        return options_.disk != nullptr && (!redis_.is_connected() || !options_.disk->empty());
+    }
 
     void deliver(const std::string& feed_id, std::vector<delivery_payload> payloads,
                  const std::vector<std::string>& streams, done_handler done) {
@@ -314,14 +346,22 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             batch_jobs.push_back(std::move(j));
         }
         // Back to back: the client's window pipelines them.
-        for (auto& j : batch_jobs) send(j);
+        const bool to_disk = should_spool();
+        for (auto& j : batch_jobs) {
+            if (j->is_settled) continue;  // a full spool failed the batch's earlier jobs
+            if (to_disk) {
+                to_spool(j);
+            } else {
+                send(j);
+            }
+        }
     }
 
     void send(const std::shared_ptr<job>& j) {
         ++j->attempts;
         redis_.command(j->argv, [weak = weak_from_this(), j](redis_result r) {
             auto self = weak.lock();
-            if (!self || j->is_settled) return;
+            if (!self || j->is_settled || j->spool_seq != 0) return;
             self->on_result(j, r);
         });
     }
@@ -346,8 +386,12 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             settle_failed(j, reason);
             return;
         }
-        auto& summary = j->owner->summary;
-        for (const auto& result : *results) {
+        count(j->owner->summary, *results);
+        settle(j);
+    }
+
+    static void count(batch_summary& summary, const std::vector<delivery_result>& results) {
+        for (const auto& result : results) {
             switch (result.event) {
                 case delivery_event::added:
                     ++summary.added;
@@ -360,10 +404,12 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
                     break;
             }
         }
-        settle(j);
     }
 
     void retry_or_fail(const std::shared_ptr<job>& j, const std::string& message) {
+        // With a spool, a command whose outcome is unknown waits on disk:
+        // replay sends it again, and the function finds it if it arrived.
+        if (options_.disk != nullptr) return to_spool(j);
         if (j->attempts >= options_.max_attempts) {
             settle_failed(j,
                           "gave up after " + std::to_string(j->attempts) + " attempts: " + message);
@@ -377,6 +423,127 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             self->send(j);
         });
     }
+
+    // ---- the spool -----------------------------------------------------
+
+    void to_spool(const std::shared_ptr<job>& j) {
+        auto seq = options_.disk->append(j->argv);
+        if (!seq) {
+            // Full or failing disk: the batch fails, so the feed's state
+            // stays where it was and the items are fetched again.
+            if (seq.error().code == spool_errc::full) {
+                ++counters_.refused_full;
+            } else {
+                ++counters_.write_errors;
+            }
+            return settle_failed(j, "not delivered and not spooled: " + seq.error().message);
+        }
+        j->spool_seq = *seq;
+        counters_.spooled_items += j->items;
+        if (options_.disk->durable() >= *seq) return settle_spooled(j);
+        awaiting_sync_.push_back(j);
+        arm_sync();
+    }
+
+    void arm_sync() {
+        if (is_sync_armed_) return;
+        is_sync_armed_ = true;
+        sync_timer_.expires_after(options_.sync_interval);
+        sync_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            auto self = weak.lock();
+            if (!self || ec) return;
+            self->is_sync_armed_ = false;
+            self->sync_now();
+        });
+    }
+
+    void sync_now() {
+        if (options_.disk == nullptr || awaiting_sync_.empty()) return;
+        auto keep = shared_from_this();
+        auto synced = options_.disk->sync();
+        auto waiting = std::move(awaiting_sync_);
+        awaiting_sync_.clear();
+        for (auto& j : waiting) {
+            if (j->is_settled) continue;
+            if (!synced) {
+                ++counters_.write_errors;
+                settle_failed(j, "spooled but not synced: " + synced.error().message);
+            } else {
+                settle_spooled(j);
+            }
+        }
+    }
+
+    void settle_spooled(const std::shared_ptr<job>& j) {
+        j->owner->summary.spooled += j->items;
+        settle(j);
+        replay();  // Redis may be back already
+    }
+
+    // Replays the spool, one record at a time, oldest first, while Redis
+    // is connected. A record leaves the spool only after Redis answered it.
+    void replay() {
+        if (options_.disk == nullptr || is_replaying_ || !redis_.is_connected()) return;
+        if (replay_retry_) return;  // waiting out -LOADING
+        auto front = options_.disk->front();
+        if (!front) {
+            ++counters_.read_errors;
+            report(front.error().message + "; skipped");
+            options_.disk->pop_front();
+            return asio::post(io_, [weak = weak_from_this()] {
+                if (auto self = weak.lock()) self->replay();
+            });
+        }
+        if (!*front) return;
+        is_replaying_ = true;
+        const std::size_t items = items_in_command(**front);
+        redis_.command(std::move(**front), [weak = weak_from_this(), items](redis_result r) {
+            auto self = weak.lock();
+            if (!self) return;
+            self->on_replayed(r, items);
+        });
+    }
+
+    void on_replayed(const redis_result& r, std::size_t items) {
+        is_replaying_ = false;
+        if (!r) return;  // connection lost: the record stays; replay resumes on reconnect
+        if (r->is_error() && is_loading(r->str)) {
+            replay_retry_ = std::make_unique<asio::steady_timer>(io_, options_.retry_delay);
+            replay_retry_->async_wait([weak = weak_from_this()](const boost::system::error_code&) {
+                auto self = weak.lock();
+                if (!self) return;
+                self->replay_retry_.reset();
+                self->replay();
+            });
+            return;
+        }
+        if (r->is_error()) {
+            // Redis refuses it for good (a key of the wrong type, a missing
+            // function): keeping it would stop every record behind it.
+            ++counters_.refused_records;
+            report("spooled command refused by Redis, dropped: " + r->str);
+        } else {
+            counters_.replayed_items += items;
+        }
+        options_.disk->pop_front();
+        replay();
+    }
+
+    // Shutdown: every command not yet answered goes to the spool, durably.
+    void spool_pending() {
+        if (options_.disk == nullptr) return;
+        auto keep = shared_from_this();
+        std::vector<std::shared_ptr<job>> open;
+        for (auto& [id, j] : jobs_)
+            if (!j->is_settled && j->spool_seq == 0) open.push_back(j);
+        for (auto& j : open) {
+            if (j->retry) j->retry->cancel();
+            if (!j->is_settled) to_spool(j);
+        }
+        sync_now();
+    }
+
+    // ---- settling ------------------------------------------------------
 
     void settle_failed(const std::shared_ptr<job>& j, const std::string& message) {
         auto& summary = j->owner->summary;
@@ -404,6 +571,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         auto jobs = std::move(jobs_);
         jobs_.clear();
         pending_items_ = 0;
+        awaiting_sync_.clear();
         std::vector<std::pair<done_handler, batch_summary>> finished;
         for (auto& [id, j] : jobs) {
             j->is_settled = true;
@@ -424,6 +592,8 @@ deliverer::deliverer(boost::asio::io_context& io, redis_client& redis, deliverer
 
 deliverer::~deliverer() {
     if (!impl_) return;
+    impl_->sync_timer_.cancel();
+    if (impl_->replay_retry_) impl_->replay_retry_->cancel();
     for (auto& [id, j] : impl_->jobs_) {
         j->is_settled = true;
         if (j->retry) j->retry->cancel();
@@ -446,5 +616,11 @@ void deliverer::deliver(const std::string& feed_id, const std::vector<feeds::ite
 std::size_t deliverer::pending() const { return impl_->pending_items_; }
 
 void deliverer::abandon() { impl_->abandon(); }
+
+void deliverer::on_redis_connected() { impl_->replay(); }
+
+void deliverer::spool_pending() { impl_->spool_pending(); }
+
+spool_counters deliverer::counters() const { return impl_->counters_; }
 
 }  // namespace feedwire::daemon

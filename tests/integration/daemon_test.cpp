@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -69,6 +70,7 @@ protected:
         c.daemon.per_host_spacing = 0ms;
         c.daemon.per_host_connections = 4;
         c.daemon.shutdown_timeout = 3s;
+        c.daemon.state_dir = redis_->directory() + "/state";
         c.feeds = std::move(feeds);
         return c;
     }
@@ -331,6 +333,42 @@ TEST_F(Daemon, PollsWhileRedisIsDownAndDeliversWhenItReturns) {
     runner.join();
     EXPECT_EQ(delivered, 2);
     EXPECT_EQ(state_of("tass").at("last_status"), "ok");
+}
+
+std::size_t spool_files(const std::string& dir) {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+        n += e.path().extension() == ".spool" ? 1u : 0u;
+    return n;
+}
+
+TEST_F(Daemon, ItemsFetchedWhileRedisIsAwaySurviveARestartInTheSpool) {
+    http_.route("/tass.xml", http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}})));
+    redis_->stop();
+    service_options o;
+    o.mode = run_mode::once;
+    o.state_load_timeout = 200ms;
+    auto first = service(configuration({feed("tass", "/tass.xml")}), o).run();
+    // Fetched, spooled, and the run says they wait.
+    EXPECT_EQ(requests_for("/tass.xml"), 1u);
+    EXPECT_EQ(first.items_spooled, 2u);
+    EXPECT_EQ(first.spool_records, 1u);
+    EXPECT_FALSE(first.ok());
+    const std::string spool_dir = redis_->directory() + "/state/spool";
+    EXPECT_EQ(spool_files(spool_dir), 1u);
+
+    // The publisher now fails: whatever arrives comes from the spool.
+    http_.route("/tass.xml", http_response::status_only(503));
+    redis_->start();
+    auto second = run_once({feed("tass", "/tass.xml")});
+    EXPECT_EQ(second.spool_records, 0u);
+    EXPECT_EQ(redis_->xlen("feedwire:items"), 2);
+    EXPECT_EQ(spool_files(spool_dir), 0u);
+    // And a third run with the publisher back delivers nothing twice.
+    http_.route("/tass.xml", http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}})));
+    EXPECT_TRUE(run_once({feed("tass", "/tass.xml")}).ok());
+    EXPECT_EQ(redis_->xlen("feedwire:items"), 2);
 }
 
 // The binary, as an operator runs it.

@@ -357,6 +357,134 @@ TEST_F(Deliver, DestroyedWithWorkPendingDoesNotCrash) {
     EXPECT_EQ(client_->queued(), 0u);
 }
 
+// With a spool: what Redis cannot take now waits on disk, durably, and
+// is replayed in order when it is back.
+class DeliverWithSpool : public Deliver {
+protected:
+    void SetUp() override {
+        Deliver::SetUp();
+        if (IsSkipped()) return;
+        std::vector<std::string> warnings;
+        spool_options so;
+        so.dir = server_->directory() + "/spool";
+        auto opened = spool::open(so, warnings);
+        ASSERT_TRUE(opened) << opened.error().message;
+        disk_ = std::move(opened).value();
+    }
+    void TearDown() override {
+        Deliver::TearDown();
+        disk_.reset();
+    }
+    deliverer& make_spooling_deliverer() {
+        deliverer_options o;
+        o.disk = disk_.get();
+        o.sync_interval = 20ms;
+        o.retry_delay = 20ms;
+        o.report = [this](const std::string& m) { reports_.push_back(m); };
+        return make_deliverer(o);
+    }
+    std::unique_ptr<spool> disk_;
+    std::vector<std::string> reports_;
+};
+
+TEST_F(DeliverWithSpool, RedisAwayMeansSpooledDurablyThenReplayedInOrder) {
+    auto& d = make_spooling_deliverer();
+    server_->stop();
+    ASSERT_TRUE(run_until(io_, [&] { return !client_->is_connected(); }));
+    auto summary = deliver(d, make_items(100), {"s"});
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->spooled, 100u);
+    EXPECT_EQ(disk_->durable(), disk_->appended());  // settled only after the fsync
+    EXPECT_EQ(disk_->stats().records, 2u);           // 64 + 36 items
+    // A later poll queues behind the spool, even with Redis back.
+    auto later = make_items(101);
+    later.erase(later.begin(), later.begin() + 100);
+    server_->start();
+    ASSERT_TRUE(run_until(io_, [&] { return client_->is_connected(); }));
+    d.on_redis_connected();
+    ASSERT_TRUE(run_until(io_, [&] { return disk_->empty() && server_->xlen("s") == 100; }));
+    auto second = deliver(d, later, {"s"});
+    ASSERT_TRUE(second);
+    ASSERT_TRUE(run_until(io_, [&] { return server_->xlen("s") == 101; }));
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 101u);
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        EXPECT_EQ(entries[i].field("uri"), "feedwire:item" + std::to_string(i)) << i;
+    EXPECT_EQ(d.counters().replayed_items, 100u);
+    EXPECT_EQ(disk_->stats().segments, 0u);  // used-up segments are deleted
+}
+
+TEST_F(DeliverWithSpool, ReplayingWhatAlreadyArrivedDeliversNothingTwice) {
+    auto& d = make_spooling_deliverer();
+    ASSERT_TRUE(deliver(d, make_items(5), {"s"}));
+    EXPECT_EQ(server_->xlen("s"), 5);
+    // As after a crash between a command's reply and its removal: the same
+    // commands are in the spool again.
+    auto items = make_items(5);
+    std::vector<delivery_payload> payloads;
+    for (const auto& it : items) payloads.push_back(prepare_delivery(it));
+    ASSERT_TRUE(disk_->append(deliver_command("feed-a", payloads, {"s"}, 100000)));
+    ASSERT_TRUE(disk_->sync());
+    d.on_redis_connected();
+    ASSERT_TRUE(run_until(io_, [&] { return disk_->empty(); }));
+    EXPECT_EQ(server_->xlen("s"), 5);
+}
+
+TEST_F(DeliverWithSpool, LostRepliesGoToTheSpoolNotBackToMemory) {
+    auto& d = make_spooling_deliverer();
+    server_->pause();  // commands reach a frozen server; their outcome is unknown
+    std::optional<batch_summary> summary;
+    d.deliver("feed-a", make_items(10), {"s"}, [&](batch_summary s) { summary = std::move(s); });
+    ASSERT_TRUE(run_until(
+        io_, [&] { return summary.has_value(); }, 15s));
+    EXPECT_EQ(summary->spooled, 10u) << summary->error;
+    server_->resume();
+    ASSERT_TRUE(run_until(io_, [&] { return client_->is_connected(); }));
+    d.on_redis_connected();
+    ASSERT_TRUE(run_until(
+        io_, [&] { return disk_->empty(); }, 10s));
+    EXPECT_EQ(server_->xlen("s"), 10);  // the frozen copies and the replay: once
+}
+
+TEST_F(DeliverWithSpool, AFullSpoolFailsTheBatchInsteadOfDroppingIt) {
+    disk_.reset();
+    std::vector<std::string> warnings;
+    spool_options so;
+    so.dir = server_->directory() + "/small-spool";
+    so.max_bytes = 2000;
+    auto opened = spool::open(so, warnings);
+    ASSERT_TRUE(opened);
+    disk_ = std::move(opened).value();
+    auto& d = make_spooling_deliverer();
+    server_->stop();
+    ASSERT_TRUE(run_until(io_, [&] { return !client_->is_connected(); }));
+    auto summary = deliver(d, make_items(64), {"s"});
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->failed, 64u);
+    EXPECT_NE(summary->error.find("full"), std::string::npos) << summary->error;
+    EXPECT_EQ(d.counters().refused_full, 1u);
+}
+
+TEST_F(DeliverWithSpool, RecordsRedisRefusesAreReportedAndSkipped) {
+    auto& d = make_spooling_deliverer();
+    server_->stop();
+    ASSERT_TRUE(run_until(io_, [&] { return !client_->is_connected(); }));
+    ASSERT_TRUE(deliver(d, make_items(2), {"wrongtype"}));
+    auto good = make_items(3);
+    good.erase(good.begin(), good.begin() + 2);
+    ASSERT_TRUE(deliver(d, good, {"s"}));
+    server_->start();  // empty again
+    ASSERT_TRUE(server_->command({"SET", "wrongtype", "x"}).type == test::sync_reply::kind::status);
+    ASSERT_TRUE(run_until(io_, [&] { return client_->is_connected(); }));
+    d.on_redis_connected();
+    ASSERT_TRUE(run_until(io_, [&] { return disk_->empty(); }));
+    EXPECT_EQ(server_->xlen("s"), 1);  // the record behind the refused one went through
+    ASSERT_EQ(reports_.size(), 1u);
+    EXPECT_NE(reports_[0].find("WRONGTYPE"), std::string::npos) << reports_[0];
+    EXPECT_EQ(d.counters().refused_records, 1u);
+}
+
 TEST_F(Deliver, EmptyBatchFinishesAtOnce) {
     auto& d = make_deliverer();
     auto summary = deliver(d, {}, {"s"});

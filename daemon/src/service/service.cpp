@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <unordered_map>
@@ -69,6 +70,7 @@ struct service::impl {
     real_clock clock;
     redis_client redis;
     fetcher http;
+    std::unique_ptr<spool> disk;  // null when state_dir/spool cannot be used
     deliverer delivery;
     asio::thread_pool workers;
     asio::steady_timer poll_timer{io};
@@ -97,12 +99,47 @@ struct service::impl {
           options(o),
           redis(io, config.redis, redis_options{}),
           http(io, fetcher_options{config.daemon.per_host_connections, 256}),
-          delivery(io, redis,
-                   deliverer_options{config.redis.maxlen, o.mode == run_mode::once ? 40 : 1000000,
-                                     milliseconds{500}}),
+          disk(open_spool(config.daemon)),
+          delivery(io, redis, delivery_options(config, o, disk.get())),
           workers(std::max<std::size_t>(1, o.workers)),
           sched(scheduler_limits{static_cast<std::size_t>(config.daemon.per_host_connections),
                                  config.daemon.per_host_spacing}) {}
+
+    // The spool lives in state_dir/spool. A daemon that cannot use it still
+    // runs, keeping waiting items in memory, and says so.
+    static std::unique_ptr<spool> open_spool(const config::daemon_config& d) {
+        spool_options so;
+        so.dir = std::filesystem::path(d.state_dir) / "spool";
+        so.max_bytes = d.spool_max;
+        so.sync_each_record = d.spool_sync.count() == 0;
+        std::vector<std::string> warnings;
+        auto opened = spool::open(so, warnings);
+        for (const auto& w : warnings) spdlog::warn("{}", w);
+        if (!opened) {
+            spdlog::error(
+                "{}; items wait in memory while Redis is away, and are lost if the "
+                "daemon stops before it returns",
+                opened.error().message);
+            return nullptr;
+        }
+        auto out = std::move(*opened);
+        if (!out->empty())
+            spdlog::info("spool {}: {} records ({} bytes) wait for Redis", so.dir.string(),
+                         out->stats().records, out->stats().bytes);
+        return out;
+    }
+
+    static deliverer_options delivery_options(const config::configuration& c,
+                                              const service_options& o, spool* disk) {
+        deliverer_options d;
+        d.maxlen = c.redis.maxlen;
+        d.max_attempts = o.mode == run_mode::once ? 40 : 1000000;
+        d.retry_delay = milliseconds{500};
+        d.disk = disk;
+        d.sync_interval = std::max(c.daemon.spool_sync, milliseconds{1});
+        d.report = [](const std::string& m) { spdlog::error("{}", m); };
+        return d;
+    }
 
     double jitter() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); }
     bool is_once() const { return options.mode == run_mode::once; }
@@ -360,6 +397,7 @@ struct service::impl {
                       const batch_summary& s) {
         auto& rt = feeds.at(id);
         summary.items_delivered += s.added + s.updated;
+        summary.items_spooled += s.spooled;
         rt.report.items_new += s.added;
         rt.report.items_updated += s.updated;
         if (!s.ok()) {
@@ -371,6 +409,9 @@ struct service::impl {
         if (s.added + s.updated > 0)
             spdlog::info("feed {} ({}): {} new, {} updated", id, poll_url(rt.config, rt.state),
                          s.added, s.updated);
+        if (s.spooled > 0)
+            spdlog::debug("feed {} ({}): {} items spooled until Redis is back", id,
+                          poll_url(rt.config, rt.state), s.spooled);
         complete_success(id, "ok", outcome, hash, s);
     }
 
@@ -513,6 +554,7 @@ struct service::impl {
             else
                 spdlog::info("redis {}: connected", where);
             was_redis_up = true;
+            delivery.on_redis_connected();
             return;
         }
         if (!redis_down_since) redis_down_since = clock.steady_now();
@@ -557,6 +599,7 @@ struct service::impl {
         if (is_stopping) {
             spdlog::warn("signal {} again: stopping now", signo);
             http.cancel_all();
+            delivery.spool_pending();
             delivery.abandon();
             return finish_stop();
         }
@@ -580,6 +623,7 @@ struct service::impl {
             spdlog::warn("shutdown: {} polls still in flight after {} ms; abandoning them",
                          polls_running, config.daemon.shutdown_timeout.count());
             http.cancel_all();
+            delivery.spool_pending();  // what waits for Redis goes to disk, not away
             delivery.abandon();
             finish_stop();
         });
@@ -594,13 +638,24 @@ struct service::impl {
                                                  config.daemon.shutdown_timeout.count(), 5000)});
     }
 
+    // The spool drains too when Redis is there: a once run leaves nothing
+    // behind that it could deliver.
     void flush_then_exit(steady_time deadline) {
-        if (redis.is_connected() && (redis.queued() + redis.in_flight()) > 0 &&
+        const bool spool_waits = disk && !disk->empty();
+        if (redis.is_connected() && ((redis.queued() + redis.in_flight()) > 0 || spool_waits) &&
             clock.steady_now() < deadline) {
             stop_timer.expires_after(milliseconds{10});
             stop_timer.async_wait(
                 [this, deadline](const boost::system::error_code&) { flush_then_exit(deadline); });
             return;
+        }
+        delivery.spool_pending();
+        if (disk && !disk->empty()) {
+            summary.spool_records = disk->stats().records;
+            spdlog::warn(
+                "spool {}: {} records ({} bytes) wait for Redis; they are delivered "
+                "when the daemon next runs with Redis reachable",
+                disk->dir().string(), disk->stats().records, disk->stats().bytes);
         }
         if (options.show_progress) print_progress(true);
         tick_timer.cancel();

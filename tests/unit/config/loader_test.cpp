@@ -233,6 +233,8 @@ per_host_spacing = "0s"
 min_interval = "30s"
 max_interval = "6h"
 allow_private_networks = true
+spool_max = "64MiB"
+spool_sync = "0s"
 )");
     ASSERT_TRUE(r.ok()) << r.errors.front().message;
     EXPECT_EQ(r.config.redis.scheme, redis_scheme::unix_socket);
@@ -246,6 +248,8 @@ allow_private_networks = true
     EXPECT_EQ(r.config.daemon.min_interval, 30s);
     EXPECT_EQ(r.config.daemon.max_interval, 6h);
     EXPECT_TRUE(r.config.daemon.allow_private_networks);
+    EXPECT_EQ(r.config.daemon.spool_max, 64u << 20);
+    EXPECT_EQ(r.config.daemon.spool_sync, 0ms);
     EXPECT_TRUE(r.config.feeds.empty());
 }
 

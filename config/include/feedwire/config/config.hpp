@@ -65,6 +65,11 @@ struct daemon_config {
     std::chrono::milliseconds min_interval{std::chrono::minutes{1}};
     std::chrono::milliseconds max_interval{std::chrono::hours{24}};
     bool allow_private_networks = false;
+    // The disk spool under state_dir/spool, where items wait while Redis
+    // is away: its size cap, and how often it is fsynced ("0s": after
+    // every record).
+    std::uint64_t spool_max = std::uint64_t{1} << 30;
+    std::chrono::milliseconds spool_sync{std::chrono::seconds{1}};
 };
 
 struct feed_config {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "feedwire/daemon/redis.hpp"
+#include "feedwire/daemon/spool.hpp"
 #include "feedwire/feeds/item.hpp"
 
 #include <chrono>
@@ -71,6 +72,16 @@ std::vector<std::string> deliver_command(const std::string& feed_id,
 
 enum class delivery_event { added, updated, unchanged };
 
+// Since start: what went through the spool.
+struct spool_counters {
+    std::uint64_t spooled_items = 0;
+    std::uint64_t replayed_items = 0;
+    std::uint64_t refused_full = 0;     // commands refused: spool full
+    std::uint64_t write_errors = 0;     // appends or syncs that failed
+    std::uint64_t read_errors = 0;      // records unreadable at replay
+    std::uint64_t refused_records = 0;  // replayed records Redis refused
+};
+
 struct delivery_result {
     delivery_event event = delivery_event::unchanged;
     std::uint32_t revision = 0;
@@ -88,13 +99,24 @@ struct batch_summary {
     std::size_t added = 0;
     std::size_t updated = 0;
     std::size_t unchanged = 0;
-    std::size_t failed = 0;  // gave up (see error)
-    std::string error;       // first failure, for the feed's status
+    std::size_t spooled = 0;  // durably in the spool, delivered when Redis returns
+    std::size_t failed = 0;   // gave up (see error)
+    std::string error;        // first failure, for the feed's status
     bool ok() const { return failed == 0; }
 };
 
 struct deliverer_options {
     std::uint64_t maxlen = 100000;  // MAXLEN ~ per stream
+    // Where commands wait while Redis is away (none: they wait in memory,
+    // retried up to max_attempts). With a spool, a command goes to disk
+    // when Redis is not connected, when its outcome is unknown (a lost
+    // reply, a timeout, -LOADING), and while the spool still holds older
+    // commands; a batch counts as spooled once the fsync after it ran
+    // (every sync_interval). Replay starts at on_redis_connected().
+    spool* disk = nullptr;
+    std::chrono::milliseconds sync_interval{std::chrono::seconds{1}};
+    // Problems worth a log line that belong to no batch (replay errors).
+    std::function<void(const std::string&)> report;
     // A command whose outcome is unknown (lost reply, timeout) or that met
     // -LOADING is sent again: the function makes that safe. Up to this many
     // attempts per item, with the client reconnecting in between.
@@ -123,6 +145,13 @@ public:
     std::size_t pending() const;
     // Gives up on everything pending: their batches finish with failures.
     void abandon();
+
+    // Redis is (again) connected and ready: replays the spool.
+    void on_redis_connected();
+    // Shutdown with a spool: every command not answered yet is written to
+    // it and synced; their batches finish as spooled.
+    void spool_pending();
+    spool_counters counters() const;
 
 private:
     struct impl;

@@ -52,8 +52,11 @@ struct run_summary {
     std::size_t polls = 0;
     std::size_t failed = 0;
     std::size_t items_delivered = 0;
+    std::size_t items_spooled = 0;  // written to the spool while Redis was away
+    std::size_t spool_records = 0;  // left in the spool at exit
     std::vector<feed_report> failures;
-    bool ok() const { return failed == 0; }
+    // Once mode's verdict: every feed fetched, and nothing left waiting.
+    bool ok() const { return failed == 0 && spool_records == 0; }
 };
 
 class service {
