@@ -321,8 +321,14 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         it.source.feed_url = ctx.feed_url;
         it.source.feed_title = info.title;
         it.source.fetched_at = ctx.fetched_at;
-        it.fingerprint.content = content_fingerprint(
-            it.headline, it.body_text.empty() ? it.description_text : it.body_text);
+        const std::string& signed_text = it.body_text.empty() ? it.description_text : it.body_text;
+        it.fingerprint.content = content_fingerprint(it.headline, signed_text);
+        // The near-duplicate signature leaves out the headline (republishers
+        // retitle) and the dateline (each agency writes its own).
+        std::string_view shingled = signed_text;
+        if (it.dateline && shingled.starts_with(it.dateline->text))
+            shingled.remove_prefix(it.dateline->text.size());
+        it.fingerprint.minhash = minhash_signature(shingled);
         it.revision = 1;
         items.push_back(std::move(it));
     }
