@@ -302,6 +302,12 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         // news"), and before the content fingerprint is taken. The summary
         // stands in for a missing body.
         it.associations = to_associations(e);
+        if (!ctx.runs_dispatch_steps) {
+            it.copyrightnotice = collapse_text(e.rights);
+            it.source = {ctx.feed_id, ctx.feed_url, info.title, ctx.fetched_at};
+            items.push_back(std::move(it));
+            continue;
+        }
         std::string& main_text = it.body_text.empty() ? it.description_text : it.body_text;
         if (!main_text.empty()) {
             credits_result cleaned = extract_credits(remove_furniture(main_text, it.headline));
