@@ -1,9 +1,16 @@
 // Parser speed as a ratio against raw pugixml parsing of the same bytes
-// (the floor: any feed parser built on pugixml pays at least this). The
+// (the floor: any feed parser built on pugixml pays at least this), and the
+// cost of the dispatch steps of normalization (site furniture, credits,
+// dateline, fingerprints) as a ratio against parsing without them. The
 // document is a generated wire feed of 200 items whose HTML bodies make up
 // most of the bytes, as in real agency feeds.
+#include "feedwire/feeds/boilerplate.hpp"
+#include "feedwire/feeds/credits.hpp"
+#include "feedwire/feeds/dateline.hpp"
+#include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/parse.hpp"
+#include "parse_detail.hpp"
 
 #include <benchmark/benchmark.h>
 #include <pugixml.hpp>
@@ -31,14 +38,28 @@ std::string make_feed(int items) {
                "<dc:creator>Desk</dc:creator><category>World</category>"
                "<description>NAGOYA /Japan/, November 22. /TASS/. Foreign ministers gathered "
                "on Friday.</description><content:encoded><![CDATA[";
+        // Six distinct paragraphs, as in a dispatch: the dispatch steps
+        // (repeated-lead rule, shingles) see real text, not one repeated.
+        static constexpr const char* sentences[] = {
+            "The <b>ministers</b> of the group met for talks on trade &amp; development "
+            "and agreed to meet again before the end of the year",
+            "Officials said the draft communique called for an end to new tariffs on farm "
+            "goods and steel, and for a review of export controls",
+            "Several delegations pressed for a deadline on digital taxation, while others "
+            "warned that a rushed deal would not survive national parliaments",
+            "The host country proposed a working group on port congestion and shipping "
+            "costs, which have risen sharply since the spring",
+            "Talks on development finance stalled over the share of loans that should be "
+            "written off for the poorest borrowers, two diplomats said",
+            "The next ministerial meeting is scheduled for the spring in the capital, where "
+            "leaders will be asked to endorse the package"};
         for (int p = 0; p < 6; ++p) {
-            doc +=
-                "<p>NAGOYA /Japan/, November 22. The <b>ministers</b> of the group met for "
-                "talks on trade &amp; development; <a href=\"/related/" +
-                n +
-                "\" onclick=\"x()\">related</a> coverage and a photo "
-                "<img src=\"/img/" +
-                n + ".jpg\" alt=\"Delegates\"> &mdash; &copy; Pool.</p>";
+            doc += std::string("<p>") + (p == 0 ? "NAGOYA /Japan/, November 22. /TASS/. " : "") +
+                   sentences[p] + " (round " + n + ", " + std::to_string(p + 1) +
+                   "); <a href=\"/related/" + n +
+                   "\" onclick=\"x()\">related</a> coverage and a photo "
+                   "<img src=\"/img/" +
+                   n + ".jpg\" alt=\"Delegates\"> &mdash; &copy; Pool.</p>";
         }
         doc += "]]></content:encoded><media:content url=\"https://img.example.com/" + n +
                ".jpg\" medium=\"image\"><media:credit>Pool Photo via AP</media:credit>"
@@ -77,6 +98,64 @@ void BM_FeedwireParse(benchmark::State& state) {
                             static_cast<std::int64_t>(doc.size()));
 }
 BENCHMARK(BM_FeedwireParse)->Unit(benchmark::kMicrosecond);
+
+void BM_FeedwireParseWithoutDispatchSteps(benchmark::State& state) {
+    // parse_feed as above less site furniture, credits, dateline and
+    // fingerprints: the difference to BM_FeedwireParse is their cost.
+    const std::string& doc = feed();
+    feedwire::feeds::parse_options options;
+    options.url = "https://wire.example.com/rss.xml";
+    for (auto _ : state) {
+        auto r = feedwire::feeds::detail::parse_feed(doc, options, false);
+        benchmark::DoNotOptimize(r);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(doc.size()));
+}
+BENCHMARK(BM_FeedwireParseWithoutDispatchSteps)->Unit(benchmark::kMicrosecond);
+
+enum class dispatch_step { furniture, credits, dateline, content_fingerprint, minhash };
+
+void BM_DispatchStep(benchmark::State& state) {
+    // One dispatch step alone over the plain-text bodies of the feed's
+    // items, as normalize() sees them, to find the expensive one. Bytes are
+    // the document's, so throughputs compare with the benchmarks above.
+    const std::string& doc = feed();
+    feedwire::feeds::parse_options options;
+    options.url = "https://wire.example.com/rss.xml";
+    const auto parsed = feedwire::feeds::detail::parse_feed(doc, options, false);
+    const auto step = static_cast<dispatch_step>(state.range(0));
+    for (auto _ : state) {
+        for (const auto& it : parsed.value().items) {
+            switch (step) {
+                case dispatch_step::furniture:
+                    benchmark::DoNotOptimize(
+                        feedwire::feeds::remove_furniture(it.body_text, it.headline));
+                    break;
+                case dispatch_step::credits:
+                    benchmark::DoNotOptimize(feedwire::feeds::extract_credits(it.body_text));
+                    break;
+                case dispatch_step::dateline:
+                    benchmark::DoNotOptimize(
+                        feedwire::feeds::find_dateline(it.body_text, it.firstcreated));
+                    break;
+                case dispatch_step::content_fingerprint:
+                    benchmark::DoNotOptimize(
+                        feedwire::feeds::content_fingerprint(it.headline, it.body_text));
+                    break;
+                case dispatch_step::minhash:
+                    benchmark::DoNotOptimize(feedwire::feeds::minhash_signature(it.body_text));
+                    break;
+            }
+        }
+    }
+    static constexpr const char* names[] = {"furniture", "credits", "dateline",
+                                            "content_fingerprint", "minhash"};
+    state.SetLabel(names[state.range(0)]);
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(doc.size()));
+}
+BENCHMARK(BM_DispatchStep)->DenseRange(0, 4)->Unit(benchmark::kMicrosecond);
 
 void BM_HtmlOnly(benchmark::State& state) {
     // The HTML work alone (text and sanitized body of every item's content),

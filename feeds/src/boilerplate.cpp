@@ -82,31 +82,63 @@ constexpr std::size_t max_tags_paragraph_bytes = 400;
 // How far from the end a "Tags" label or read-more block is looked for.
 constexpr std::size_t max_trailing_paragraphs = 12;
 
-std::string strip_decoration(std::string_view s) {
-    std::string f = fold_case(trim_view(s));
+// Trailing punctuation and arrows ("All news »", "Share:", "Print |").
+// Folding leaves these bytes alone, so they can be stripped before folding.
+std::string_view strip_decoration_view(std::string_view f) {
     for (;;) {
         const std::size_t before = f.size();
         while (!f.empty() && (f.back() == ':' || f.back() == '.' || f.back() == ' ' ||
                               f.back() == '>' || f.back() == '|')) {
-            f.pop_back();
+            f.remove_suffix(1);
         }
         for (const std::string_view tail : {"\xC2\xBB", "\xE2\x86\x92", "\xE2\x80\xA6"}) {
-            if (f.ends_with(tail)) f.resize(f.size() - tail.size());  // » → …
+            if (f.ends_with(tail)) f.remove_suffix(tail.size());  // » → …
         }
         if (f.size() == before) break;
     }
     return f;
 }
 
+std::string strip_decoration(std::string_view s) {
+    return fold_case(strip_decoration_view(trim_view(s)));
+}
+
+constexpr std::size_t longest(std::span<const std::string_view> strings) {
+    std::size_t n = 0;
+    for (const auto s : strings) n = std::max(n, s.size());
+    return n;
+}
+
+constexpr std::size_t max_furniture_line_bytes = longest(furniture_lines);
+constexpr std::size_t max_furniture_prefixed_bytes = [] {
+    std::size_t n = 0;
+    for (const auto& row : furniture_prefixes) n = std::max(n, row.max_bytes);
+    return n;
+}();
+constexpr std::size_t max_furniture_prefix_bytes = [] {
+    std::size_t n = 0;
+    for (const auto& row : furniture_prefixes) n = std::max(n, row.prefix.size());
+    return n;
+}();
+
+// Only as much of a paragraph is folded as a rule can match: story
+// paragraphs are longer than any furniture line, and a prefix rule reads the
+// prefix alone (the slack covers a character cut at the end, which folding
+// leaves alone).
 bool is_furniture_line(std::string_view paragraph) {
     if (paragraph.find('\n') != std::string_view::npos) return false;
-    const std::string f = strip_decoration(paragraph);
-    for (const auto line : furniture_lines) {
-        if (f == line) return true;
+    const std::string_view trimmed = trim_view(paragraph);
+    if (const std::string_view core = strip_decoration_view(trimmed);
+        core.size() <= max_furniture_line_bytes) {
+        const std::string f = fold_case(core);
+        for (const auto line : furniture_lines) {
+            if (f == line) return true;
+        }
     }
-    const std::string folded = fold_case(trim_view(paragraph));
+    if (trimmed.size() > max_furniture_prefixed_bytes) return false;
+    const std::string folded = fold_case(trimmed.substr(0, max_furniture_prefix_bytes + 8));
     for (const auto& row : furniture_prefixes) {
-        if (folded.size() <= row.max_bytes && folded.starts_with(row.prefix)) return true;
+        if (trimmed.size() <= row.max_bytes && folded.starts_with(row.prefix)) return true;
     }
     return false;
 }
@@ -120,7 +152,9 @@ bool is_link_line(std::string_view p) {
 // The label a paragraph starts with, followed by the end, a colon, a line
 // break or an arrow; npos when none.
 std::size_t label_end(std::string_view paragraph, std::span<const std::string_view> labels) {
-    const std::string f = fold_case(trim_view(paragraph));
+    // Only the label and the 4 bytes after it are read: fold no more (the
+    // slack covers a character cut at the end, which folding leaves alone).
+    const std::string f = fold_case(trim_view(paragraph).substr(0, longest(labels) + 8));
     for (const auto label : labels) {
         if (!f.starts_with(label)) continue;
         const std::string_view rest = std::string_view(f).substr(label.size());
@@ -195,6 +229,19 @@ void trim_trailing_blocks(std::vector<std::string>& ps) {
     }
 }
 
+// False when the comparable forms of a and b surely differ, judged from
+// their first bytes: the comparable form of a prefix is a prefix of the
+// whole one, but for its last byte (a character cut in two is not folded).
+// Paragraphs that differ are told apart without folding them whole.
+bool may_be_same_text(std::string_view a, std::string_view b) {
+    constexpr std::size_t probe_bytes = 64;
+    const std::string pa = comparable(a.substr(0, probe_bytes));
+    const std::string pb = comparable(b.substr(0, probe_bytes));
+    std::size_t n = std::min(pa.size(), pb.size());
+    if (n > 0) --n;
+    return pa.compare(0, n, pb, 0, n) == 0;
+}
+
 void remove_enditem(std::vector<std::string>& ps) {
     if (ps.empty()) return;
     std::string& last = ps.back();
@@ -244,8 +291,12 @@ std::string remove_furniture(std::string_view text, std::string_view headline) {
 
     // A repeated headline, then a repeated lead, at the top.
     const std::string head = comparable(headline);
-    if (ps.size() > 1 && !head.empty() && comparable(ps.front()) == head) ps.erase(ps.begin());
-    if (ps.size() > 1 && comparable(ps[0]) == comparable(ps[1])) ps.erase(ps.begin());
+    if (ps.size() > 1 && !head.empty() && may_be_same_text(ps.front(), headline) &&
+        comparable(ps.front()) == head) {
+        ps.erase(ps.begin());
+    }
+    if (ps.size() > 1 && may_be_same_text(ps[0], ps[1]) && comparable(ps[0]) == comparable(ps[1]))
+        ps.erase(ps.begin());
     return detail::join_paragraphs(ps);
 }
 

@@ -276,6 +276,24 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// lower(s) == low.substr(0, s.size()), without building lower(s): the
+// agency table is read at every marker, and most aliases differ in their
+// first character.
+bool is_lowered_prefix(std::string_view s, std::string_view low) {
+    const std::size_t want = std::min(s.size(), low.size());
+    std::size_t o = 0;
+    std::string folded;  // one code point: never leaves the small-string buffer
+    for (std::size_t i = 0; i < s.size();) {
+        const auto d = decode_at(s, i);
+        i += d.len;
+        folded.clear();
+        encode(lower_of(d.cp), folded);
+        if (o + folded.size() > want || low.compare(o, folded.size(), folded) != 0) return false;
+        o += folded.size();
+    }
+    return o == want;
+}
+
 enum class word_case { caps, title, lower, other };
 
 word_case case_of(std::string_view w) {
@@ -544,7 +562,7 @@ private:
         for (const auto& row : agencies) {
             for (const auto alias : row.aliases) {
                 if (alias.size() <= best || alias.size() > rest.size()) continue;
-                if (lower(alias) != std::string_view(low).substr(0, alias.size())) continue;
+                if (!is_lowered_prefix(alias, low)) continue;
                 if (letter_at(p + alias.size())) continue;
                 best = alias.size();
                 name = row.name;

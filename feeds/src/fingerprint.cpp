@@ -4,7 +4,7 @@
 // items before a likely collision is far beyond any stream's retention.
 #include "feedwire/feeds/fingerprint.hpp"
 
-#include "feedwire/feeds/charset.hpp"
+#include "folded_words.hpp"
 
 #include <cstring>
 
@@ -63,75 +63,6 @@ void compress(std::array<std::uint32_t, 8>& h, const std::uint8_t* block) noexce
     h[7] += hh;
 }
 
-// One code point of valid UTF-8 (the parser's text always is), or the
-// byte itself when it is not a lead byte.
-char32_t next_code_point(std::string_view text, std::size_t& i) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    int extra = 0;
-    char32_t cp = b0;
-    if (b0 >= 0xF0) {
-        extra = 3;
-        cp = b0 & 0x07U;
-    } else if (b0 >= 0xE0) {
-        extra = 2;
-        cp = b0 & 0x0FU;
-    } else if (b0 >= 0xC0) {
-        extra = 1;
-        cp = b0 & 0x1FU;
-    }
-    ++i;
-    for (int k = 0; k < extra && i < text.size(); ++k, ++i)
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3FU);
-    return cp;
-}
-
-// Punctuation and spaces outside ASCII that news text is full of: no-break
-// space, guillemets, the General Punctuation block (dashes, curly quotes,
-// ellipsis, bullets), CJK and full-width punctuation.
-bool is_unicode_separator(char32_t cp) {
-    return cp == 0x00A0 || cp == 0x00AB || cp == 0x00BB || cp == 0x00B7 || cp == 0x00BF ||
-           cp == 0x00A1 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
-           (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20);
-}
-
-// Lower case for the scripts the agencies write in: ASCII, Latin-1,
-// Cyrillic (including Ё and the Ukrainian letters).
-char32_t fold_case(char32_t cp) {
-    if (cp >= 'A' && cp <= 'Z') return cp + 0x20;
-    if (cp >= 0x00C0 && cp <= 0x00DE && cp != 0x00D7) return cp + 0x20;
-    if (cp >= 0x0410 && cp <= 0x042F) return cp + 0x20;
-    if (cp >= 0x0400 && cp <= 0x040F) return cp + 0x50;
-    return cp;
-}
-
-// The words of a text, lower-cased, joined by single spaces: whitespace,
-// case and punctuation make no difference, so the same words republished
-// with other markup, quotes or dashes fold to the same material (issue 4).
-void append_folded(std::string& out, std::string_view text) {
-    bool pending_space = false;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const char32_t cp = next_code_point(text, i);
-        const bool is_word_char = cp < 0x80 ? ((cp >= 'a' && cp <= 'z') ||
-                                               (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9'))
-                                            : !is_unicode_separator(cp);
-        if (!is_word_char) {
-            pending_space = !out.empty();
-            continue;
-        }
-        if (pending_space) {
-            out.push_back(' ');
-            pending_space = false;
-        }
-        const char32_t folded = fold_case(cp);
-        if (folded < 0x80) {
-            out.push_back(static_cast<char>(folded));
-        } else {
-            append_utf8(out, folded);
-        }
-    }
-}
-
 }  // namespace
 
 std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept {
@@ -188,11 +119,9 @@ std::string item_uri(std::string_view feed_id, std::string_view identity_key) {
 std::string content_fingerprint(std::string_view headline, std::string_view body_text) {
     std::string material;
     material.reserve(headline.size() + body_text.size() + 1);
-    append_folded(material, headline);
+    detail::append_folded_words(material, headline);
     material.push_back('\n');
-    std::string body;
-    append_folded(body, body_text);
-    material += body;
+    detail::append_folded_words(material, body_text);
     return sha256_hex(material, 16);
 }
 

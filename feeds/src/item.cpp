@@ -105,7 +105,7 @@ ojson to_json(const item& it) {
     {
         ojson f = ojson::object();
         put(f, "content", it.fingerprint.content);
-        if (!it.fingerprint.minhash.empty()) f["minhash"] = it.fingerprint.minhash;
+        put(f, "minhash", it.fingerprint.minhash);
         if (!f.empty()) j["fingerprint"] = std::move(f);
     }
     j["revision"] = it.revision;

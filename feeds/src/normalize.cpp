@@ -358,6 +358,12 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         // news"), and before the content fingerprint is taken. The summary
         // stands in for a missing body.
         it.associations = to_associations(e);
+        if (!ctx.runs_dispatch_steps) {
+            it.copyrightnotice = collapse_text(e.rights);
+            it.source = {ctx.feed_id, ctx.feed_url, info.title, ctx.fetched_at};
+            items.push_back(std::move(it));
+            continue;
+        }
         std::string& main_text = it.body_text.empty() ? it.description_text : it.body_text;
         if (!main_text.empty()) {
             credits_result cleaned = extract_credits(remove_furniture(main_text, it.headline));
@@ -384,8 +390,14 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         it.source.feed_url = ctx.feed_url;
         it.source.feed_title = info.title;
         it.source.fetched_at = ctx.fetched_at;
-        it.fingerprint.content = content_fingerprint(
-            it.headline, it.body_text.empty() ? it.description_text : it.body_text);
+        const std::string& signed_text = it.body_text.empty() ? it.description_text : it.body_text;
+        it.fingerprint.content = content_fingerprint(it.headline, signed_text);
+        // The near-duplicate signature leaves out the headline (republishers
+        // retitle) and the dateline (each agency writes its own).
+        std::string_view shingled = signed_text;
+        if (it.dateline && shingled.starts_with(it.dateline->text))
+            shingled.remove_prefix(it.dateline->text.size());
+        it.fingerprint.minhash = minhash_signature(shingled);
         it.revision = 1;
         items.push_back(std::move(it));
     }

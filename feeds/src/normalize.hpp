@@ -17,6 +17,9 @@ struct normalize_context {
     std::string fallback_language;  // HTTP Content-Language
     std::optional<time_point> fetched_at;
     std::size_t max_items = 10000;
+    // Site furniture, credits, dateline and fingerprints. Off only to time
+    // them (parse_detail.hpp).
+    bool runs_dispatch_steps = true;
 };
 
 // Fills raw.info's derived fields (dates, language) and returns the items.

@@ -9,6 +9,7 @@
 #include "feedwire/feeds/detect.hpp"
 #include "formats.hpp"
 #include "normalize.hpp"
+#include "parse_detail.hpp"
 #include "xml_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -146,6 +147,12 @@ std::string default_feed_id(std::string_view url) {
 }
 
 result<parsed_feed, parse_error> parse_feed(std::string_view bytes, const parse_options& options) {
+    return detail::parse_feed(bytes, options, true);
+}
+
+result<parsed_feed, parse_error> detail::parse_feed(std::string_view bytes,
+                                                    const parse_options& options,
+                                                    bool runs_dispatch_steps) {
     if (bytes.size() > options.max_bytes) {
         return fail(parse_errc::too_large,
                     "document of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
@@ -197,6 +204,7 @@ result<parsed_feed, parse_error> parse_feed(std::string_view bytes, const parse_
     ctx.fallback_language = options.content_language;
     ctx.fetched_at = options.fetched_at;
     ctx.max_items = options.max_items;
+    ctx.runs_dispatch_steps = runs_dispatch_steps;
     out.items = detail::normalize(raw, ctx, out.warnings);
     out.feed = std::move(raw.info);
     return out;

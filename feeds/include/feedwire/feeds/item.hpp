@@ -61,8 +61,8 @@ struct source_info {
 };
 
 struct fingerprint_info {
-    std::string content;                 // hex digest of normalized headline + body
-    std::vector<std::uint32_t> minhash;  // filled by the wire-dispatch work
+    std::string content;  // hex digest of normalized headline + body
+    std::string minhash;  // encoded MinHash of the body (fingerprint.hpp); "" when too short
     friend bool operator==(const fingerprint_info&, const fingerprint_info&) = default;
 };
 

@@ -1,0 +1,114 @@
+// See folded_words.hpp. A word of lower-case ASCII letters and digits (most
+// of them) is returned as a view into the text; other words are copied,
+// their code points decoded, tested against the separator table and folded.
+#include "folded_words.hpp"
+
+#include "feedwire/feeds/charset.hpp"
+
+namespace feedwire::feeds::detail {
+namespace {
+
+// One code point of valid UTF-8 (the parser's text always is), or the
+// byte itself when it is not a lead byte.
+char32_t next_code_point(std::string_view text, std::size_t& i) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    int extra = 0;
+    char32_t cp = b0;
+    if (b0 >= 0xF0) {
+        extra = 3;
+        cp = b0 & 0x07U;
+    } else if (b0 >= 0xE0) {
+        extra = 2;
+        cp = b0 & 0x0FU;
+    } else if (b0 >= 0xC0) {
+        extra = 1;
+        cp = b0 & 0x1FU;
+    }
+    ++i;
+    for (int k = 0; k < extra && i < text.size(); ++k, ++i)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3FU);
+    return cp;
+}
+
+// Punctuation and spaces outside ASCII that news text is full of: no-break
+// space, guillemets, the General Punctuation block (dashes, curly quotes,
+// ellipsis, bullets), CJK and full-width punctuation.
+bool is_unicode_separator(char32_t cp) {
+    return cp == 0x00A0 || cp == 0x00AB || cp == 0x00BB || cp == 0x00B7 || cp == 0x00BF ||
+           cp == 0x00A1 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
+           (cp >= 0xFF01 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20);
+}
+
+// Lower case for the scripts the agencies write in: ASCII, Latin-1,
+// Cyrillic (including Ё and the Ukrainian letters).
+char32_t fold_case(char32_t cp) {
+    if (cp >= 'A' && cp <= 'Z') return cp + 0x20;
+    if (cp >= 0x00C0 && cp <= 0x00DE && cp != 0x00D7) return cp + 0x20;
+    if (cp >= 0x0410 && cp <= 0x042F) return cp + 0x20;
+    if (cp >= 0x0400 && cp <= 0x040F) return cp + 0x50;
+    return cp;
+}
+
+bool is_ascii_word_char(unsigned char c) noexcept {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+bool folded_words::next(std::string_view& word) {
+    const std::size_t size = text_.size();
+    while (pos_ < size) {
+        const auto c = static_cast<unsigned char>(text_[pos_]);
+        if (c < 0x80) {
+            if (is_ascii_word_char(c)) break;
+            ++pos_;
+            continue;
+        }
+        std::size_t after = pos_;
+        if (!is_unicode_separator(next_code_point(text_, after))) break;
+        pos_ = after;
+    }
+    if (pos_ == size) return false;
+
+    // Most words are lower-case ASCII letters and digits already: they are
+    // returned in place, without a copy.
+    const std::size_t start = pos_;
+    while (pos_ < size && ((text_[pos_] >= 'a' && text_[pos_] <= 'z') ||
+                           (text_[pos_] >= '0' && text_[pos_] <= '9'))) {
+        ++pos_;
+    }
+    if (pos_ == size || (static_cast<unsigned char>(text_[pos_]) < 0x80 &&
+                         !is_ascii_word_char(static_cast<unsigned char>(text_[pos_])))) {
+        word = text_.substr(start, pos_ - start);
+        return true;
+    }
+
+    word_.assign(text_.substr(start, pos_ - start));
+    while (pos_ < size) {
+        const auto c = static_cast<unsigned char>(text_[pos_]);
+        if (c < 0x80) {
+            if (!is_ascii_word_char(c)) break;
+            word_.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 0x20 : c));
+            ++pos_;
+            continue;
+        }
+        const char32_t cp = next_code_point(text_, pos_);
+        if (is_unicode_separator(cp)) break;
+        append_utf8(word_, fold_case(cp));
+    }
+    word = word_;
+    return true;
+}
+
+void append_folded_words(std::string& out, std::string_view text) {
+    folded_words words(text);
+    std::string_view word;
+    bool is_first = true;
+    while (words.next(word)) {
+        if (!is_first) out.push_back(' ');
+        out.append(word);
+        is_first = false;
+    }
+}
+
+}  // namespace feedwire::feeds::detail

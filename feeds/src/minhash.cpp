@@ -1,0 +1,273 @@
+// MinHash signatures for near-duplicate dispatches (fingerprint.hpp has the
+// scheme and the decision rule). Everything here is fixed by the encoded
+// version "1": the word and shingle hashes, the salts of the number copies,
+// the bin split and the densification probes. Signatures are stored in
+// Redis and compared across machines and releases, so any change to them
+// is a new version prefix, never an edit in place.
+#include "feedwire/feeds/fingerprint.hpp"
+#include "folded_words.hpp"
+
+#include <algorithm>
+
+namespace feedwire::feeds {
+namespace {
+
+constexpr std::string_view version_prefix = "1:";
+constexpr std::size_t encoded_bytes = 2 + 2 * minhash_bins;
+constexpr unsigned bin_bits = 7;  // log2(minhash_bins)
+static_assert(std::size_t{1} << bin_bits == minhash_bins);
+constexpr std::uint64_t rank_mask = (std::uint64_t{1} << (64 - bin_bits)) - 1;
+// Chance agreement of two 16-bit values from different minima.
+constexpr double chance_agreement = 1.0 / 65536.0;
+// A shingle with a figure in it counts this many times (see fingerprint.hpp).
+constexpr unsigned number_weight = 3;
+// Probes of the densification before falling back to the next filled bin:
+// the shortest signed text (8 shingles) fills about 8 bins of 128, so an
+// empty bin needs 16 probes on average, and 256 almost never run out.
+constexpr unsigned max_probes = 256;
+
+// SplitMix64's finalizer (Steele, Lea, Flood 2014): full avalanche in two
+// multiplications.
+constexpr std::uint64_t mix(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31U);
+}
+
+constexpr std::uint64_t rotl(std::uint64_t x, unsigned n) noexcept {
+    return (x << n) | (x >> (64U - n));
+}
+
+// The bytes of a word, eight at a time, little-endian whatever the host.
+std::uint64_t hash_word(std::string_view w) noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ w.size();
+    std::size_t i = 0;
+    while (i < w.size()) {
+        std::uint64_t chunk = 0;
+        const std::size_t n = std::min<std::size_t>(8, w.size() - i);
+        for (std::size_t k = 0; k < n; ++k)
+            chunk |= std::uint64_t{static_cast<unsigned char>(w[i + k])} << (8U * k);
+        h = mix(h ^ chunk);
+        i += n;
+    }
+    return h;
+}
+
+bool has_digit(std::string_view w) noexcept {
+    return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The weighted shingle hashes of a text, repeats included.
+struct shingle_list {
+    std::vector<std::uint64_t> hashes;
+    std::size_t shingles = 0;  // shingles of the text, repeats included
+};
+
+shingle_list shingle_hashes(std::string_view text) {
+    shingle_list list;
+    std::vector<std::uint64_t>& out = list.hashes;
+    out.reserve(text.size() / 4);
+    detail::folded_words words(text);
+    std::string_view word;
+    std::array<std::uint64_t, minhash_shingle_words> window{};
+    std::array<bool, minhash_shingle_words> is_figure{};
+    std::size_t seen = 0;
+    while (words.next(word)) {
+        window[seen % minhash_shingle_words] = hash_word(word);
+        is_figure[seen % minhash_shingle_words] = has_digit(word);
+        ++seen;
+        if (seen < minhash_shingle_words) continue;
+        const std::uint64_t first = window[seen % minhash_shingle_words];
+        const std::uint64_t second = window[(seen + 1) % minhash_shingle_words];
+        const std::uint64_t third = window[(seen + 2) % minhash_shingle_words];
+        const std::uint64_t shingle = mix(first ^ rotl(second, 21) ^ rotl(third, 42));
+        out.push_back(shingle);
+        if (is_figure[0] || is_figure[1] || is_figure[2]) {
+            for (unsigned copy = 1; copy < number_weight; ++copy)
+                out.push_back(mix(shingle ^ (0x6a09e667f3bcc908ULL * copy)));
+        }
+    }
+    list.shingles = seen < minhash_shingle_words ? 0 : seen - minhash_shingle_words + 1;
+    return list;
+}
+
+// Distinct values among well-mixed hashes: an open-addressing table at most
+// half full, the hash's own low bits as the slot.
+std::size_t count_distinct(const std::vector<std::uint64_t>& hashes) {
+    std::size_t size = 16;
+    while (size < 2 * hashes.size()) size *= 2;
+    std::vector<std::uint64_t> table(size, 0);
+    std::size_t distinct = 0;
+    bool has_zero = false;
+    for (const std::uint64_t h : hashes) {
+        if (h == 0) {
+            has_zero = true;
+            continue;
+        }
+        for (std::size_t slot = h & (size - 1);; slot = (slot + 1) & (size - 1)) {
+            if (table[slot] == h) break;
+            if (table[slot] == 0) {
+                table[slot] = h;
+                ++distinct;
+                break;
+            }
+        }
+    }
+    return distinct + (has_zero ? 1 : 0);
+}
+
+// The bin an empty bin borrows from: the first filled one along the
+// probe sequence of (bin, probe), the same for every text.
+std::size_t donor_of(std::size_t bin, const std::array<bool, minhash_bins>& is_filled) {
+    for (std::uint64_t probe = 1; probe <= max_probes; ++probe) {
+        const auto j = static_cast<std::size_t>(
+            mix(0xbb67ae8584caa73bULL ^ (std::uint64_t{bin} << 32U) ^ probe) >> (64 - bin_bits));
+        if (is_filled[j]) return j;
+    }
+    for (std::size_t step = 1; step < minhash_bins; ++step) {
+        const std::size_t j = (bin + step) % minhash_bins;
+        if (is_filled[j]) return j;
+    }
+    return bin;
+}
+
+constexpr char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+int base64url_value(char c) noexcept {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+std::size_t smaller_size(const minhash& a, const minhash& b) noexcept {
+    return std::min(a.shingles, b.shingles);
+}
+
+}  // namespace
+
+std::optional<minhash> compute_minhash(std::string_view text) {
+    const shingle_list list = shingle_hashes(text);
+    // The threshold is on the text's length in words, not on the weighted
+    // set, so that figures do not make a short text long enough.
+    if (list.shingles < minhash_min_shingles) return std::nullopt;
+
+    std::array<std::uint64_t, minhash_bins> least{};
+    least.fill(~std::uint64_t{0});
+    std::array<bool, minhash_bins> is_filled{};
+    for (const std::uint64_t h : list.hashes) {
+        const auto bin = static_cast<std::size_t>(h >> (64 - bin_bits));
+        least[bin] = std::min(least[bin], h & rank_mask);
+        is_filled[bin] = true;
+    }
+    minhash out;
+    out.shingles =
+        static_cast<std::uint32_t>(std::min<std::size_t>(count_distinct(list.hashes), 0xFFFF));
+    for (std::size_t bin = 0; bin < minhash_bins; ++bin) {
+        const std::size_t from = is_filled[bin] ? bin : donor_of(bin, is_filled);
+        out.bins[bin] = static_cast<std::uint16_t>(least[from]);
+    }
+    return out;
+}
+
+std::string encode_minhash(const minhash& m) {
+    std::array<std::uint8_t, encoded_bytes> bytes{};
+    const auto count = static_cast<std::uint16_t>(std::min<std::uint32_t>(m.shingles, 0xFFFF));
+    bytes[0] = static_cast<std::uint8_t>(count);
+    bytes[1] = static_cast<std::uint8_t>(count >> 8U);
+    for (std::size_t i = 0; i < minhash_bins; ++i) {
+        bytes[2 + 2 * i] = static_cast<std::uint8_t>(m.bins[i]);
+        bytes[3 + 2 * i] = static_cast<std::uint8_t>(m.bins[i] >> 8U);
+    }
+    static_assert(encoded_bytes % 3 == 0, "no base64 padding to handle");
+    std::string out(version_prefix.size() + encoded_bytes / 3 * 4, '\0');
+    std::copy(version_prefix.begin(), version_prefix.end(), out.begin());
+    std::size_t o = version_prefix.size();
+    for (std::size_t i = 0; i < encoded_bytes; i += 3) {
+        const std::uint32_t group =
+            (std::uint32_t{bytes[i]} << 16U) | (std::uint32_t{bytes[i + 1]} << 8U) | bytes[i + 2];
+        out[o++] = base64url[(group >> 18U) & 0x3FU];
+        out[o++] = base64url[(group >> 12U) & 0x3FU];
+        out[o++] = base64url[(group >> 6U) & 0x3FU];
+        out[o++] = base64url[group & 0x3FU];
+    }
+    return out;
+}
+
+std::string minhash_signature(std::string_view text) {
+    const auto m = compute_minhash(text);
+    return m ? encode_minhash(*m) : std::string();
+}
+
+std::optional<minhash> decode_minhash(std::string_view encoded) {
+    if (encoded.substr(0, version_prefix.size()) != version_prefix) return std::nullopt;
+    encoded.remove_prefix(version_prefix.size());
+    if (encoded.size() != encoded_bytes / 3 * 4) return std::nullopt;
+    std::array<std::uint8_t, encoded_bytes> bytes{};
+    for (std::size_t i = 0, o = 0; i < encoded.size(); i += 4, o += 3) {
+        std::uint32_t group = 0;
+        for (std::size_t k = 0; k < 4; ++k) {
+            const int v = base64url_value(encoded[i + k]);
+            if (v < 0) return std::nullopt;
+            group = (group << 6U) | static_cast<std::uint32_t>(v);
+        }
+        bytes[o] = static_cast<std::uint8_t>(group >> 16U);
+        bytes[o + 1] = static_cast<std::uint8_t>(group >> 8U);
+        bytes[o + 2] = static_cast<std::uint8_t>(group);
+    }
+    minhash out;
+    out.shingles = std::uint32_t{bytes[0]} | (std::uint32_t{bytes[1]} << 8U);
+    for (std::size_t i = 0; i < minhash_bins; ++i) {
+        out.bins[i] = static_cast<std::uint16_t>(bytes[2 + 2 * i] | (bytes[3 + 2 * i] << 8U));
+    }
+    if (out.shingles == 0) return std::nullopt;
+    return out;
+}
+
+double estimate_jaccard(const minhash& a, const minhash& b) {
+    std::size_t same = 0;
+    for (std::size_t i = 0; i < minhash_bins; ++i)
+        if (a.bins[i] == b.bins[i]) ++same;
+    const double agreement = static_cast<double>(same) / static_cast<double>(minhash_bins);
+    const double j = (agreement - chance_agreement) / (1.0 - chance_agreement);
+    return std::clamp(j, 0.0, 1.0);
+}
+
+double estimate_containment(const minhash& a, const minhash& b) {
+    const double j = estimate_jaccard(a, b);
+    const auto smaller = static_cast<double>(smaller_size(a, b));
+    if (smaller <= 0.0) return 0.0;
+    const double total = static_cast<double>(a.shingles) + static_cast<double>(b.shingles);
+    return std::clamp(j * total / ((1.0 + j) * smaller), 0.0, 1.0);
+}
+
+bool is_near_duplicate(const minhash& a, const minhash& b) {
+    const double j = estimate_jaccard(a, b);
+    if (smaller_size(a, b) < minhash_small_shingles) return j >= near_duplicate_small_jaccard;
+    return j >= near_duplicate_jaccard || estimate_containment(a, b) >= near_duplicate_containment;
+}
+
+std::vector<std::string> lsh_band_keys(const minhash& m) {
+    static constexpr char hex[] = "0123456789abcdef";
+    static_assert(minhash_bands * minhash_band_rows <= minhash_bins);
+    std::vector<std::string> keys;
+    keys.reserve(minhash_bands);
+    for (std::size_t band = 0; band < minhash_bands; ++band) {
+        std::string key(version_prefix);
+        key.push_back(hex[band >> 4U]);
+        key.push_back(hex[band & 0xFU]);
+        for (std::size_t row = 0; row < minhash_band_rows; ++row) {
+            const std::uint16_t v = m.bins[band * minhash_band_rows + row];
+            for (unsigned shift = 12;; shift -= 4) {
+                key.push_back(hex[(v >> shift) & 0xFU]);
+                if (shift == 0) break;
+            }
+        }
+        keys.push_back(std::move(key));
+    }
+    return keys;
+}
+
+}  // namespace feedwire::feeds
