@@ -672,3 +672,72 @@ bool looks_like_html(std::string_view text) noexcept {
 }
 
 }  // namespace feedwire::feeds
+
+namespace feedwire::feeds {
+namespace {
+
+bool is_pruned_block(std::string_view name) noexcept {
+    static constexpr std::string_view blocks[] = {
+        "p",  "div", "figure", "figcaption", "ul", "ol", "li",         "h1",    "h2",  "h3",
+        "h4", "h5",  "h6",     "dl",         "dd", "dt", "blockquote", "table", "pre", "address"};
+    for (auto b : blocks)
+        if (name == b) return true;
+    return false;
+}
+
+}  // namespace
+
+std::string drop_html_blocks(std::string_view html,
+                             const std::function<bool(std::string_view text)>& drop) {
+    struct open_block {
+        std::string_view name;
+        std::size_t begin = 0;
+        bool has_media = false;
+    };
+    std::vector<open_block> stack;
+    std::vector<std::pair<std::size_t, std::size_t>> dropped;  // [begin, end), outermost last
+    html_tokenizer tokenizer(html);
+    for (;;) {
+        const html_token& t = tokenizer.next_token();
+        if (t.kind == html_token_kind::end_of_input) break;
+        if (t.kind == html_token_kind::start_tag &&
+            (t.name == "img" || t.name == "video" || t.name == "audio" || t.name == "picture")) {
+            // A picture stays in the body: only a caption block of its own
+            // (figcaption) can go.
+            for (auto& b : stack) b.has_media = true;
+            continue;
+        }
+        if (t.kind == html_token_kind::start_tag && !t.is_self_closing && is_pruned_block(t.name)) {
+            // Bounded like the sanitizer's nesting: deeper blocks are not
+            // candidates of their own.
+            if (stack.size() < 256) stack.push_back({t.name, t.offset, false});
+            continue;
+        }
+        if (t.kind != html_token_kind::end_tag || !is_pruned_block(t.name)) continue;
+        auto match = std::find_if(stack.rbegin(), stack.rend(),
+                                  [&](const open_block& b) { return b.name == t.name; });
+        if (match == stack.rend()) continue;
+        const std::size_t begin = match->begin;
+        std::size_t end = tokenizer.position();
+        const bool has_media = match->has_media;
+        stack.erase(std::next(match).base(), stack.end());
+        if (has_media || !drop(html_to_text(html.substr(begin, end - begin)))) continue;
+        if (end < html.size() && html[end] == '\n')
+            ++end;  // the line break the sanitizer put after it
+        // Blocks close inside out: an outer block replaces the ones it holds.
+        while (!dropped.empty() && dropped.back().first >= begin) dropped.pop_back();
+        dropped.emplace_back(begin, end);
+    }
+    if (dropped.empty()) return std::string(html);
+    std::string out;
+    out.reserve(html.size());
+    std::size_t at = 0;
+    for (const auto& [begin, end] : dropped) {
+        out.append(html.substr(at, begin - at));
+        at = end;
+    }
+    out.append(html.substr(at));
+    return out;
+}
+
+}  // namespace feedwire::feeds

@@ -244,6 +244,40 @@ std::optional<dateline_info> stated_dateline(const raw_entry& e,
     return d;
 }
 
+// body_html without the blocks whose text the text rules removed
+// (furniture, credits, captions): a block goes when every paragraph of its
+// text is one that left the body text whole. A paragraph that was only
+// trimmed (a kept paragraph is part of it) keeps its block.
+std::string without_removed_blocks(const std::string& html, std::string_view before,
+                                   std::string_view after) {
+    const auto paragraphs = [](std::string_view text) {
+        std::vector<std::string_view> out;
+        while (!text.empty()) {
+            const auto at = text.find("\n\n");
+            out.push_back(text.substr(0, at));
+            if (at == std::string_view::npos) break;
+            text.remove_prefix(at + 2);
+        }
+        return out;
+    };
+    const auto kept = paragraphs(after);
+    std::vector<std::string_view> removed;
+    for (auto p : paragraphs(before)) {
+        const bool stays = std::any_of(kept.begin(), kept.end(), [&](std::string_view k) {
+            return !k.empty() && p.find(k) != std::string_view::npos;
+        });
+        if (!stays) removed.push_back(p);
+    }
+    if (removed.empty()) return html;
+    return drop_html_blocks(html, [&](std::string_view text) {
+        const auto parts = paragraphs(text);
+        if (parts.empty()) return false;
+        return std::all_of(parts.begin(), parts.end(), [&](std::string_view part) {
+            return std::find(removed.begin(), removed.end(), part) != removed.end();
+        });
+    });
+}
+
 }  // namespace
 
 std::string normalize_language(std::string_view tag) {
@@ -367,6 +401,8 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         std::string& main_text = it.body_text.empty() ? it.description_text : it.body_text;
         if (!main_text.empty()) {
             credits_result cleaned = extract_credits(remove_furniture(main_text, it.headline));
+            if (!it.body_html.empty() && &main_text == &it.body_text && cleaned.text != main_text)
+                it.body_html = without_removed_blocks(it.body_html, main_text, cleaned.text);
             main_text = std::move(cleaned.text);
             attach_credits(it.associations, cleaned.credits);
         }

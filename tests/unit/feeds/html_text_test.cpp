@@ -444,3 +444,35 @@ TEST(SanitizeHtmlXss, TruncatedAttributeDropsTheTag) {
 
 }  // namespace
 }  // namespace feedwire::feeds
+
+namespace feedwire::feeds {
+namespace {
+
+TEST(DropHtmlBlocks, DropsTheBlocksWhoseTextIsAccepted) {
+    const std::string html =
+        "<p>Story.</p>\n<p><a href=\"/news\">All news</a></p>\n<div>Tags <a "
+        "href=\"/t\">G20</a></div>\n"
+        "<p>More story.</p>";
+    const auto out = drop_html_blocks(
+        html, [](std::string_view text) { return text == "All news" || text.starts_with("Tags"); });
+    EXPECT_EQ(out, "<p>Story.</p>\n<p>More story.</p>");
+}
+
+TEST(DropHtmlBlocks, AnOuterBlockGoesWholeAndPicturesStay) {
+    const std::string html =
+        "<div><p>Read more:</p><ul><li><a href=\"/a\">A</a></li></ul></div>"
+        "<figure><img src=\"x.jpg\"><figcaption>Caption. REUTERS/Name</figcaption></figure>";
+    const auto out = drop_html_blocks(html, [](std::string_view text) {
+        return text.starts_with("Read more") || text == "A" || text.starts_with("Caption");
+    });
+    EXPECT_EQ(out, "<figure><img src=\"x.jpg\"></figure>");
+}
+
+TEST(DropHtmlBlocks, NothingAcceptedIsTheSameHtml) {
+    const std::string html = "<p>a</p><p>b</p>";
+    EXPECT_EQ(drop_html_blocks(html, [](std::string_view) { return false; }), html);
+    EXPECT_EQ(drop_html_blocks("", [](std::string_view) { return true; }), "");
+}
+
+}  // namespace
+}  // namespace feedwire::feeds

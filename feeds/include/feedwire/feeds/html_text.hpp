@@ -3,6 +3,7 @@
 // tokenization rules; no regular expressions.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,14 @@ struct sanitize_options {
 // Sectioning elements (article, section, header, ...) become <div>, and
 // audio/video always carry controls, never autoplay.
 std::string sanitize_html(std::string_view html, const sanitize_options& options = {});
+
+// `html` (sanitized, so balanced) without the block elements (p, div,
+// figure, figcaption, lists, headings, blockquote, table, ...) whose plain
+// text `drop` accepts; an accepted block goes whole, with whatever it
+// holds. Used to take out of body_html what the text rules took out of
+// body_text (furniture, photo credits and captions).
+std::string drop_html_blocks(std::string_view html,
+                             const std::function<bool(std::string_view text)>& drop);
 
 // True when the text looks like HTML markup (a tag or an entity) rather
 // than plain text; used for RSS fields whose type is not declared.
