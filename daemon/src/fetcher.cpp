@@ -37,10 +37,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace feedwire::daemon {
 namespace {
@@ -367,8 +370,13 @@ struct fetcher::impl {
                          int local_port) noexcept;
 
     CURLcode configure(transfer& t);
+    static curl_socket_t on_open_socket(void* clientp, curlsocktype purpose,
+                                        curl_sockaddr* address) noexcept;
+    static int on_close_socket(void* clientp, curl_socket_t fd) noexcept;
     void watch(curl_socket_t fd, int what);
     void unwatch(curl_socket_t fd);
+    void forget(curl_socket_t fd);
+    void arm_timer(std::chrono::steady_clock::time_point deadline);
     void arm(const std::shared_ptr<socket_watch>& w);
     void on_ready(const std::shared_ptr<socket_watch>& w, bool is_read,
                   const boost::system::error_code& ec);
@@ -384,6 +392,10 @@ struct fetcher::impl {
     bool is_timer_armed_ = false;
     std::uint64_t timer_generation_ = 0;  // a posted 0 ms timeout runs only if still current
     std::unordered_map<curl_socket_t, std::shared_ptr<socket_watch>> sockets_;
+    // Connection sockets libcurl opened through on_open_socket: they are
+    // closed through on_close_socket, so they stay registered with the
+    // reactor while idle in the connection cache (no epoll_ctl per poll).
+    std::unordered_set<curl_socket_t> connection_sockets_;
     std::unordered_map<CURL*, std::unique_ptr<transfer>> transfers_;
     // Asio handlers hold a weak_ptr to alive_ and return once it is gone.
     std::shared_ptr<char> alive_ = std::make_shared<char>();
@@ -525,6 +537,11 @@ CURLcode fetcher::impl::configure(transfer& t) {
     set(CURLOPT_HEADERDATA, static_cast<void*>(&t));
     set(CURLOPT_PREREQFUNCTION, static_cast<curl_prereq_callback>(&impl::on_prereq));
     set(CURLOPT_PREREQDATA, static_cast<void*>(&t));
+    set(CURLOPT_OPENSOCKETFUNCTION, static_cast<curl_opensocket_callback>(&impl::on_open_socket));
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(this));
+    set(CURLOPT_CLOSESOCKETFUNCTION,
+        static_cast<curl_closesocket_callback>(&impl::on_close_socket));
+    set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
     return code;
 }
 
@@ -546,18 +563,20 @@ int fetcher::impl::on_timer(CURLM*, long timeout_ms, void* userp) noexcept {
     try {
         auto* self = static_cast<impl*>(userp);
         ++self->timer_generation_;
-        if (self->is_closing_ || timeout_ms < 0) {
+        if (self->is_closing_) {
             self->timer_.cancel();
             self->is_timer_armed_ = false;
             return 0;
         }
+        // -1 (no timeout) leaves an armed timer alone: firing for nothing
+        // costs less than the timerfd_settime of cancelling it, and
+        // on_timeout asks libcurl what is really next.
+        if (timeout_ms < 0) return 0;
         // Never call curl_multi_socket_action from here (it would re-enter
         // libcurl): 0 ms is a posted handler, anything else the timer. A
         // posted handler costs no timerfd_settime system call, which at a
         // few per transfer was the largest cost of a cycle of 304s.
         if (timeout_ms == 0) {
-            self->timer_.cancel();
-            self->is_timer_armed_ = false;
             asio::post(self->io_, [self, generation = self->timer_generation_,
                                    alive = std::weak_ptr<char>(self->alive_)] {
                 if (alive.expired() || generation != self->timer_generation_) return;
@@ -567,23 +586,52 @@ int fetcher::impl::on_timer(CURLM*, long timeout_ms, void* userp) noexcept {
         }
         const auto deadline =
             std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-        // libcurl often asks again for the deadline already armed.
+        // An armed timer that fires no later (within 1 ms) serves: each new
+        // transfer asks for its own, later, deadline, and re-arming for it
+        // would be a system call per transfer. on_timeout re-reads the
+        // next deadline when the timer fires.
         if (self->is_timer_armed_ &&
-            deadline - self->timer_.expiry() < std::chrono::milliseconds{1} &&
             self->timer_.expiry() - deadline < std::chrono::milliseconds{1})
             return 0;
-        self->is_timer_armed_ = true;
-        self->timer_.expires_at(deadline);
-        self->timer_.async_wait(
-            [self, alive = std::weak_ptr<char>(self->alive_)](const boost::system::error_code& ec) {
-                if (alive.expired() || ec == asio::error::operation_aborted) return;
-                self->is_timer_armed_ = false;
-                self->on_timeout();
-            });
+        self->arm_timer(deadline);
         return 0;
     } catch (...) {
         return -1;
     }
+}
+
+void fetcher::impl::arm_timer(std::chrono::steady_clock::time_point deadline) {
+    is_timer_armed_ = true;
+    timer_.expires_at(deadline);
+    timer_.async_wait(
+        [this, alive = std::weak_ptr<char>(alive_)](const boost::system::error_code& ec) {
+            if (alive.expired() || ec == asio::error::operation_aborted) return;
+            is_timer_armed_ = false;
+            on_timeout();
+        });
+}
+
+curl_socket_t fetcher::impl::on_open_socket(void* clientp, curlsocktype purpose,
+                                            curl_sockaddr* address) noexcept {
+    auto* self = static_cast<impl*>(clientp);
+    const curl_socket_t fd =
+        ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd == CURL_SOCKET_BAD) return CURL_SOCKET_BAD;
+    if (purpose == CURLSOCKTYPE_IPCXN) {
+        try {
+            self->connection_sockets_.insert(fd);
+        } catch (...) {
+            // Not remembered: it is registered and released per transfer.
+        }
+    }
+    return fd;
+}
+
+int fetcher::impl::on_close_socket(void* clientp, curl_socket_t fd) noexcept {
+    auto* self = static_cast<impl*>(clientp);
+    self->connection_sockets_.erase(fd);
+    self->forget(fd);  // out of the reactor before the number can be reused
+    return ::close(fd);
 }
 
 std::size_t fetcher::impl::on_write(char* data, std::size_t size, std::size_t count,
@@ -657,6 +705,18 @@ void fetcher::impl::watch(curl_socket_t fd, int what) {
 }
 
 void fetcher::impl::unwatch(curl_socket_t fd) {
+    // A connection going idle into libcurl's cache keeps its registration
+    // until on_close_socket; any other descriptor (the resolver's) may be
+    // closed behind our back, so it is released now.
+    if (connection_sockets_.count(fd) != 0) {
+        const auto it = sockets_.find(fd);
+        if (it != sockets_.end()) it->second->wanted = 0;
+        return;
+    }
+    forget(fd);
+}
+
+void fetcher::impl::forget(curl_socket_t fd) {
     const auto it = sockets_.find(fd);
     if (it == sockets_.end()) return;
     it->second->is_removed = true;
@@ -712,6 +772,12 @@ void fetcher::impl::on_timeout() {
     int running = 0;
     curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
     check_done();
+    // The timer may have fired before libcurl's real deadline (see
+    // on_timer); libcurl does not repeat a deadline it already gave.
+    if (is_timer_armed_ || is_closing_) return;
+    long next_ms = -1;
+    if (curl_multi_timeout(multi_, &next_ms) != CURLM_OK || next_ms < 0) return;
+    arm_timer(std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(next_ms, 1L)));
 }
 
 void fetcher::impl::check_done() {

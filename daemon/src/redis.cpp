@@ -64,6 +64,7 @@ struct asio_events : std::enable_shared_from_this<asio_events> {
     bool wants_write = false;
     bool is_read_armed = false;
     bool is_write_armed = false;
+    bool is_write_posted = false;
 };
 
 void arm_read(asio_events& ev);
@@ -108,11 +109,29 @@ void on_add_read(void* data) noexcept {
 
 void on_del_read(void* data) noexcept { static_cast<asio_events*>(data)->wants_read = false; }
 
+// On a connected socket a write is tried at once (posted: hiredis must not
+// be re-entered from its own hook), and waits for writability only when
+// the socket took less than everything: an async_wait costs an epoll_ctl
+// and a wake-up per command, and the socket is almost always writable.
+// While connecting, the first writability is the connect's completion, so
+// that one is always waited for.
 void on_add_write(void* data) noexcept {
     try {
         auto& ev = *static_cast<asio_events*>(data);
         ev.wants_write = true;
-        arm_write(ev);
+        if (ev.context == nullptr || (ev.context->c.flags & REDIS_CONNECTED) == 0 ||
+            ev.is_write_armed) {
+            arm_write(ev);
+            return;
+        }
+        if (ev.is_write_posted) return;
+        ev.is_write_posted = true;
+        asio::post(ev.descriptor.get_executor(), [self = ev.shared_from_this()] {
+            self->is_write_posted = false;
+            if (self->context == nullptr || !self->wants_write) return;
+            redisAsyncHandleWrite(self->context);
+            if (self->context != nullptr) arm_write(*self);  // when something is left
+        });
     } catch (...) {
     }
 }

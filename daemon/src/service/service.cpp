@@ -168,7 +168,10 @@ struct service::impl {
             if (!ec) on_signal(signo);
         });
         do_load_states();
-        do_tick();
+        // The heartbeat serves once mode (its bound on waiting for Redis)
+        // and the progress line; a daemon has no use for four wake-ups a
+        // second.
+        if (is_once() || options.show_progress) do_tick();
     }
 
     // Saved state comes back from Redis, or the wait times out and polling
@@ -258,8 +261,19 @@ struct service::impl {
     void arm_poll_timer() {
         if (is_stopping || !is_scheduling) return;
         if (polls_running >= options.max_polls_in_flight) return;  // on_poll_done re-arms
-        const auto wake = sched.next_wakeup();
+        auto wake = sched.next_wakeup();
         if (!wake) return;
+        // Future wake-ups fall on a 20 ms grid: feeds due within one step
+        // start together, so a daemon polling hundreds of feeds a second
+        // wakes tens of times instead, and shares the system calls of a
+        // burst. Starts only ever move later, so per-host spacing still
+        // holds; what is due already starts at once.
+        constexpr auto grid = milliseconds{20};
+        if (*wake > clock.steady_now()) {
+            const auto steps = (wake->time_since_epoch() + grid - std::chrono::nanoseconds{1}) /
+                               grid;  // rounded up
+            wake = steady_time(std::chrono::duration_cast<steady_time::duration>(steps * grid));
+        }
         // A wait already pending for the same moment or earlier stays: when
         // it fires, on_poll_timer takes what is due and arms again. This
         // keeps a finished poll from costing a timer cancel and re-arm.
