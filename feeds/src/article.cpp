@@ -29,6 +29,7 @@
 #include "feedwire/feeds/url.hpp"
 #include "normalize.hpp"
 #include "raw_feed.hpp"
+#include "xml_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -638,25 +639,9 @@ std::vector<std::uint32_t> pick_content(const dom& d, const scoring& s) {
 // ---------------------------------------------------------------------------
 // Writing the content as HTML
 
+// Text and attribute values alike: quotes escaped too.
 void append_escaped(std::string& out, std::string_view text) {
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
+    detail::escape_into(out, text, true);
 }
 
 bool is_written_tag(std::string_view tag) noexcept {

@@ -37,6 +37,10 @@ std::string nitf_body_html(pugi::xml_node body_content, const std::string& base,
 bool load_json(std::string_view text, unsigned max_depth, nlohmann::json& doc, raw_feed& out,
                std::string* error);
 
+// A string member of a JSON object, trimmed; a number member as its
+// decimal digits; "" when absent or of another type.
+std::string json_string(const nlohmann::json& obj, const char* key);
+
 // Returns false (with *error set) when the JSON is not a JSON Feed.
 bool parse_jsonfeed(const nlohmann::json& doc, const std::string& document_base, raw_feed& out,
                     std::string* error);

@@ -5,26 +5,15 @@
 #include "feedwire/feeds/item.hpp"
 
 #include "feedwire/feeds/dates.hpp"
+#include "json_put.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace feedwire::feeds {
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
-void put(ojson& j, const char* key, const std::string& value) {
-    if (!value.empty()) j[key] = value;
-}
-
-void put(ojson& j, const char* key, const std::optional<time_point>& value) {
-    if (value) j[key] = format_rfc3339(*value);
-}
-
-template <typename T>
-void put(ojson& j, const char* key, const std::optional<T>& value) {
-    if (value) j[key] = *value;
-}
+using detail::ojson;
+using detail::put;
 
 ojson persons_json(const std::vector<person>& people) {
     ojson arr = ojson::array();

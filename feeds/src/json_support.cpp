@@ -86,4 +86,13 @@ bool load_json(std::string_view text, unsigned max_depth, nlohmann::json& doc, r
     return true;
 }
 
+std::string json_string(const nlohmann::json& obj, const char* key) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return {};
+    if (it->is_string()) return trimmed(it->get_ref<const std::string&>());
+    if (it->is_number_integer()) return std::to_string(it->get<long long>());
+    if (it->is_number_unsigned()) return std::to_string(it->get<unsigned long long>());
+    return {};
+}
+
 }  // namespace feedwire::feeds::detail

@@ -14,14 +14,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string str(const json& obj, const char* key) {
-    auto it = obj.find(key);
-    if (it == obj.end()) return {};
-    if (it->is_string()) return trimmed(it->get_ref<const std::string&>());
-    if (it->is_number_integer()) return std::to_string(it->get<long long>());
-    if (it->is_number_unsigned()) return std::to_string(it->get<unsigned long long>());
-    return {};
-}
+std::string str(const json& obj, const char* key) { return json_string(obj, key); }
 
 template <typename T>
 std::optional<T> num(const json& obj, const char* key) {

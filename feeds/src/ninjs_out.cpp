@@ -3,6 +3,7 @@
 // nothing to say is left out rather than written empty.
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/ninjs.hpp"
+#include "json_put.hpp"
 
 #include <string>
 #include <string_view>
@@ -10,20 +11,8 @@
 namespace feedwire::feeds {
 namespace {
 
-using ojson = nlohmann::ordered_json;
-
-void put(ojson& j, const char* key, const std::string& value) {
-    if (!value.empty()) j[key] = value;
-}
-
-void put(ojson& j, const char* key, const std::optional<time_point>& value) {
-    if (value) j[key] = format_rfc3339(*value);
-}
-
-template <typename T>
-void put(ojson& j, const char* key, const std::optional<T>& value) {
-    if (value) j[key] = *value;
-}
+using detail::ojson;
+using detail::put;
 
 // Characters (code points) and words, as ninjs charcount and wordcount.
 std::size_t char_count(std::string_view s) {

@@ -92,31 +92,6 @@ bool lookup_prefix(pugi::xml_node element, std::string_view prefix, std::string_
     return false;
 }
 
-void escape_into(std::string& out, std::string_view text, bool is_attribute) {
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                if (is_attribute) {
-                    out += "&quot;";
-                } else {
-                    out.push_back(c);
-                }
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-}
-
 bool is_void_element(std::string_view name) noexcept {
     static constexpr std::array<std::string_view, 14> k_void = {
         "area",  "base", "br",   "col",   "embed",  "hr",    "img",
@@ -328,6 +303,31 @@ std::size_t document_start(std::string_view s) noexcept {
 }
 
 }  // namespace
+
+void escape_into(std::string& out, std::string_view text, bool is_attribute) {
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                if (is_attribute) {
+                    out += "&quot;";
+                } else {
+                    out.push_back(c);
+                }
+                break;
+            default:
+                out.push_back(c);
+        }
+    }
+}
 
 bool is_name_start(unsigned char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;

@@ -97,6 +97,10 @@ std::string_view attr(pugi::xml_node element, const char* name);
 // Trimmed copy (ASCII whitespace).
 std::string trimmed(std::string_view s);
 
+// Appends `text` with &, <, > (and " when `is_attribute`) escaped, for
+// writing HTML.
+void escape_into(std::string& out, std::string_view text, bool is_attribute);
+
 struct salvage_report {
     std::size_t junk_before_root = 0;  // bytes dropped before the document
     std::size_t html_entities = 0;     // &nbsp; and friends rewritten
