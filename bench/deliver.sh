@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Delivery through feedwire's atomic step against plain pipelined XADD of
+# the same payloads over one connection (64 commands in flight), and
+# redis-benchmark's XADD at the same depth as a second reference, on a
+# private redis-server with appendonly yes / appendfsync everysec.
+#
+#   bench/deliver.sh [--build DIR] [ITEMS]     (default: build-rel, 200000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build-rel
+items=200000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    *) items=$1; shift ;;
+  esac
+done
+for tool in redis-server redis-cli redis-benchmark; do
+  command -v "$tool" >/dev/null || { echo "deliver: $tool missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
+done
+if [ ! -x "$build/bench/deliver_bench" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFEEDWIRE_BUILD_TESTS=OFF \
+    -DFEEDWIRE_BUILD_BENCH=ON >/dev/null
+fi
+cmake --build "$build" --target deliver_bench >/dev/null
+
+tmp=$(mktemp -d /tmp/feedwire-deliver.XXXXXX)
+redis-server --port 0 --unixsocket "$tmp/redis.sock" --dir "$tmp" --save "" \
+  --appendonly yes --appendfsync everysec >/dev/null &
+rpid=$!
+trap 'kill $rpid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do redis-cli -s "$tmp/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+declare -A rate
+while read -r phase value; do rate[$phase]=$value; done < <("$build/bench/deliver_bench" "$tmp/redis.sock" "$items")
+
+# redis-benchmark: XADD of a 1 KB field, 64 in flight, one connection.
+payload=$(head -c 1000 /dev/zero | tr '\0' x)
+rb=$(redis-benchmark -s "$tmp/redis.sock" -c 1 -P 64 -n "$items" -q \
+  XADD bench:rb '*' item "$payload" 2>/dev/null | tr '\r' '\n' |
+  awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") v = $(i - 1) } END { print v }')
+memory=$(redis-cli -s "$tmp/redis.sock" memory usage 'feedwire:seen:{bench}' samples 0)
+per_item=$(awk -v m="$memory" -v n="$items" 'BEGIN { printf "%.0f", m / n }')
+
+printf '%-34s %12s %10s\n' "" "items/s" "x xadd"
+printf '%-34s %12s %10s\n' "redis-benchmark XADD -P 64 (1 KB)" "$rb" -
+for phase in xadd deliver unchanged; do
+  printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
+    "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
+done
+echo "seen hash: $memory bytes for $items items ($per_item bytes per item)"
