@@ -9,6 +9,8 @@
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <unordered_map>
 #include <unordered_set>
@@ -278,6 +280,57 @@ std::string without_removed_blocks(const std::string& html, std::string_view bef
     });
 }
 
+// The holder named in a copyright notice: "Copyright AFP 2019. All rights
+// reserved." gives "AFP", "© 2019 Harbour Voices Media" gives "Harbour
+// Voices Media". Only the first sentence is read; the copyright words,
+// signs and years go. A text without a copyright word or sign (a licence,
+// a bare name) and a notice that names nobody (terms of use, "All rights
+// reserved." alone) give "".
+std::string holder_from_notice(std::string_view notice) {
+    std::string text = collapse_text(notice);
+    if (const auto stop = text.find(". "); stop != std::string::npos) text.resize(stop);
+    static constexpr std::string_view words[] = {"all rights reserved",
+                                                 "some rights reserved",
+                                                 "все права защищены",
+                                                 "copyright",
+                                                 "copr.",
+                                                 "(c)",
+                                                 "©",
+                                                 "℗"};
+    std::string lower = text;
+    for (char& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    // Without a copyright word or sign it is no holder's notice: a
+    // licence ("CC BY 4.0") or a bare name says nothing of ownership.
+    const bool is_notice = std::any_of(std::begin(words) + 3, std::end(words),
+                                       [&](auto w) { return lower.find(w) != std::string::npos; });
+    if (!is_notice) return {};
+    for (const auto w : words) {
+        for (auto at = lower.find(w); at != std::string::npos; at = lower.find(w, at)) {
+            lower.replace(at, w.size(), std::string(w.size(), ' '));
+            text.replace(at, w.size(), std::string(w.size(), ' '));
+        }
+    }
+    // Years and ranges of years ("2019", "2001-2019").
+    for (std::size_t i = 0; i + 4 <= text.size(); ++i) {
+        const bool starts = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
+        const bool ends =
+            i + 4 == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + 4]));
+        if (starts && ends && (text.compare(i, 2, "19") == 0 || text.compare(i, 2, "20") == 0) &&
+            std::isdigit(static_cast<unsigned char>(text[i + 2])) &&
+            std::isdigit(static_cast<unsigned char>(text[i + 3])))
+            text.replace(i, 4, "    ");
+    }
+    std::string out = collapse_text(text);
+    const auto junk = [](char c) {
+        return c == ' ' || c == ',' || c == '.' || c == '-' || c == ';';
+    };
+    while (!out.empty() && junk(out.front())) out.erase(out.begin());
+    while (!out.empty() && junk(out.back())) out.pop_back();
+    if (out.size() > 60 || std::count(out.begin(), out.end(), ' ') >= 6) return {};
+    return out;
+}
+
 }  // namespace
 
 std::string normalize_language(std::string_view tag) {
@@ -421,6 +474,10 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         it.copyrightholder = collapse_text(e.copyrightholder);
         if (it.copyrightholder.empty() && it.dateline) it.copyrightholder = it.dateline->agency;
         if (it.copyrightholder.empty()) it.copyrightholder = collapse_text(e.creditline);
+        // Last, the holder the entry's or the feed's own copyright names
+        // (the daemon puts a configured agency before it).
+        if (it.copyrightholder.empty())
+            it.copyrightholder = holder_from_notice(e.rights.empty() ? info.copyright : e.rights);
         it.copyrightnotice = collapse_text(e.rights);
         it.source.feed = ctx.feed_id;
         it.source.feed_url = ctx.feed_url;

@@ -404,5 +404,30 @@ TEST(Parse, HandWrittenLinkFormsAreRead) {
     EXPECT_EQ(atom.items[0].url, "http://www.example.com/x");
 }
 
+TEST(Parse, CopyrightHolderFallsBackToTheNamedHolderOfTheFeedsCopyright) {
+    const std::string item =
+        "<item><guid>a</guid><title>T</title><description>Text without a "
+        "dateline.</description></item>";
+    const auto holder = [&](const std::string& notice) {
+        const auto f = parse_ok(rss(item, "<copyright>" + notice + "</copyright>"));
+        return f.items.empty() ? std::string("?") : f.items[0].copyrightholder;
+    };
+    EXPECT_EQ(holder("Copyright AFP 2019. All rights reserved."), "AFP");
+    EXPECT_EQ(holder("&#169; 2001-2019 Harbour Voices Media"), "Harbour Voices Media");
+    EXPECT_EQ(holder("(c) Valley Weekly, 2001"), "Valley Weekly");
+    EXPECT_EQ(holder("CC BY 4.0"), "");  // a licence names no holder
+    EXPECT_EQ(holder("All rights reserved. Users may download and print extracts of content."), "");
+    EXPECT_EQ(holder("Copyright 2019 by the board of the regional association of weekly "
+                     "newspaper publishers"),
+              "");  // a sentence, not a name
+    // A dateline's agency comes first.
+    const auto f =
+        parse_ok(rss("<item><guid>b</guid><title>T</title><description>MOSCOW, "
+                     "November 22. /TASS/. Text.</description></item>",
+                     "<copyright>Copyright AFP 2019</copyright>"));
+    ASSERT_EQ(f.items.size(), 1u);
+    EXPECT_EQ(f.items[0].copyrightholder, "TASS");
+}
+
 }  // namespace
 }  // namespace feedwire::feeds
