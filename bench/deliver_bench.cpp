@@ -5,7 +5,8 @@
 //   deliver_bench SOCKET [ITEMS]
 //
 // Prints "<phase> <items/s>" for:
-//   xadd       plain pipelined XADD of the same fields and item JSON (the ceiling)
+//   xadd       plain pipelined XADD of the same fields and item JSON, with
+//              the same MAXLEN ~ 100000 the function uses (the ceiling)
 //   deliver    feedwire_deliver, new items (check, XADD, record)
 //   unchanged  feedwire_deliver of the same items again (check only)
 #include "feedwire/daemon/deliver.hpp"
@@ -65,15 +66,18 @@ int main(int argc, char** argv) {
     payloads.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) payloads.push_back(daemon::prepare_delivery(make_item(i)));
 
-    // The ceiling: XADD of the same fields, one command per item, window-pipelined.
+    // The ceiling: XADD of the same fields and trimming, one command per
+    // item, window-pipelined.
     {
         int answered = 0;
         const auto began = clock_type::now();
         for (const auto& p : payloads) {
-            redis.command({"XADD", "bench:xadd", "*", "uri", p.uri, "event", "new", "feed", "bench",
-                           "url", p.url, "headline", p.headline, "versioncreated",
-                           p.versioncreated, "item", p.json},
-                          [&](daemon::redis_result) { ++answered; });
+            redis.command(
+                {"XADD", "bench:xadd", "MAXLEN",   "~",        "100000",         "*",
+                 "uri",  p.uri,        "event",    "new",      "feed",           "bench",
+                 "url",  p.url,        "headline", p.headline, "versioncreated", p.versioncreated,
+                 "item", p.json},
+                [&](daemon::redis_result) { ++answered; });
         }
         run_until(io, [&] { return answered == count; });
         const double s = std::chrono::duration<double>(clock_type::now() - began).count();

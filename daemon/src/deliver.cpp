@@ -37,68 +37,87 @@ namespace asio = boost::asio;
 constexpr std::string_view library_source = R"lua(#!lua name=feedwire
 -- feedwire_deliver: for each item of a batch, the dedup check, the XADD to
 -- every stream and the seen-hash update, all in one atomic step (feedwire
--- daemon/src/deliver.cpp documents the contract).
-local function deliver_one(keys, maxlen, feed, args, at, out)
-    local seen = keys[1]
-    local uri, fingerprint = args[at], args[at + 1]
-    local event, revision = 'new', 1
-    local previous = redis.call('HGET', seen, uri)
-    if previous then
-        local old_fingerprint, old_revision = string.match(previous, '^(.*) (%d+)$')
-        if old_revision then
-            if old_fingerprint == fingerprint then
-                out[#out + 1] = 0
-                out[#out + 1] = tonumber(old_revision)
-                out[#out + 1] = ''
-                return
-            end
-            event, revision = 'update', tonumber(old_revision) + 1
-        end
-    end
-    local item = args[at + 6]
-    if revision ~= 1 then
-        -- The key appears once: quotes inside string values are escaped.
-        local pos = string.find(item, '"revision":1', 1, true)
-        if pos then
-            item = string.sub(item, 1, pos - 1) .. '"revision":' ..
-                string.format('%d', revision) .. string.sub(item, pos + 12)
-        end
-    end
-    local fields = {'uri', uri, 'event', event, 'feed', feed}
-    local names = {'url', 'headline', 'versioncreated', 'duplicate_of'}
-    for i = 1, 4 do
-        local value = args[at + 1 + i]
-        if value ~= '' then
-            fields[#fields + 1] = names[i]
-            fields[#fields + 1] = value
-        end
-    end
-    fields[#fields + 1] = 'item'
-    fields[#fields + 1] = item
-    local first_id = ''
-    for i = 2, #keys do
-        local id
-        if maxlen == '0' then
-            id = redis.call('XADD', keys[i], '*', unpack(fields))
-        else
-            id = redis.call('XADD', keys[i], 'MAXLEN', '~', maxlen, '*', unpack(fields))
-        end
-        if i == 2 then first_id = id end
-    end
-    redis.call('HSET', seen, uri, fingerprint .. ' ' .. string.format('%d', revision))
-    out[#out + 1] = (event == 'new') and 1 or 2
-    out[#out + 1] = revision
-    out[#out + 1] = first_id
-end
-
+-- daemon/src/deliver.cpp documents the contract). The seen hash is read
+-- with one HMGET and written with one HSET per batch: a new item costs its
+-- XADDs and no more calls of its own.
 local function deliver(keys, args)
     if #keys < 1 or #args < 2 or (#args - 2) % 7 ~= 0 then
         return redis.error_reply('ERR feedwire_deliver: wrong number of arguments')
     end
-    local out = {}
-    for at = 3, #args, 7 do
-        deliver_one(keys, args[1], args[2], args, at, out)
+    local seen, maxlen, feed = keys[1], args[1], args[2]
+    local count = (#args - 2) / 7
+    local uris = {}
+    for k = 1, count do uris[k] = args[3 + 7 * (k - 1)] end
+    local previous = redis.call('HMGET', seen, unpack(uris))
+    local written = {}  -- uri -> value recorded earlier in this batch
+    local updates, out = {}, {}
+    local names = {'url', 'headline', 'versioncreated', 'duplicate_of'}
+    for k = 1, count do
+        local at = 3 + 7 * (k - 1)
+        local uri, fingerprint = args[at], args[at + 1]
+        local event, revision = 'new', 1
+        local before = written[uri] or previous[k]
+        local unchanged = false
+        if before then
+            local old_fingerprint, old_revision = string.match(before, '^(.*) (%d+)$')
+            if old_revision then
+                if old_fingerprint == fingerprint then
+                    unchanged = true
+                    out[#out + 1] = 0
+                    out[#out + 1] = tonumber(old_revision)
+                    out[#out + 1] = ''
+                else
+                    event, revision = 'update', tonumber(old_revision) + 1
+                end
+            end
+        end
+        if not unchanged then
+            local item = args[at + 6]
+            if revision ~= 1 then
+                -- The key appears once: quotes inside string values are escaped.
+                local pos = string.find(item, '"revision":1', 1, true)
+                if pos then
+                    item = string.sub(item, 1, pos - 1) .. '"revision":' ..
+                        string.format('%d', revision) .. string.sub(item, pos + 12)
+                end
+            end
+            local fields = {'uri', uri, 'event', event, 'feed', feed}
+            for i = 1, 4 do
+                local value = args[at + 1 + i]
+                if value ~= '' then
+                    fields[#fields + 1] = names[i]
+                    fields[#fields + 1] = value
+                end
+            end
+            fields[#fields + 1] = 'item'
+            fields[#fields + 1] = item
+            local first_id = ''
+            for i = 2, #keys do
+                local id
+                if maxlen == '0' then
+                    id = redis.pcall('XADD', keys[i], '*', unpack(fields))
+                else
+                    id = redis.pcall('XADD', keys[i], 'MAXLEN', '~', maxlen, '*', unpack(fields))
+                end
+                if type(id) == 'table' and id.err then
+                    -- Writes are not rolled back: what this batch already
+                    -- appended is recorded before the error goes back, so a
+                    -- retry does not append it again.
+                    if #updates > 0 then redis.call('HSET', seen, unpack(updates)) end
+                    return id
+                end
+                if i == 2 then first_id = id end
+            end
+            local value = fingerprint .. ' ' .. string.format('%d', revision)
+            written[uri] = value
+            updates[#updates + 1] = uri
+            updates[#updates + 1] = value
+            out[#out + 1] = (event == 'new') and 1 or 2
+            out[#out + 1] = revision
+            out[#out + 1] = first_id
+        end
     end
+    if #updates > 0 then redis.call('HSET', seen, unpack(updates)) end
     return out
 end
 
