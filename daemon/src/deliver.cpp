@@ -367,7 +367,6 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         // Back to back: the client's window pipelines them.
         const bool to_disk = should_spool();
         for (auto& j : batch_jobs) {
-            if (j->is_settled) continue;  // a full spool failed the batch's earlier jobs
             if (to_disk) {
                 to_spool(j);
             } else {

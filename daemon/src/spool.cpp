@@ -62,6 +62,11 @@ bool write_all(int fd, std::string_view data) {
     return true;
 }
 
+// The checksum covers the length field too, so a torn length is caught.
+std::uint32_t record_checksum(std::string_view length_field, std::string_view payload) {
+    return crc32c(payload, crc32c(length_field));
+}
+
 std::string encode(const spool::argv_type& argv) {
     std::size_t size = 4;
     for (const auto& a : argv) size += 4 + a.size();
@@ -74,11 +79,9 @@ std::string encode(const spool::argv_type& argv) {
         put_u32(out, static_cast<std::uint32_t>(a.size()));
         out += a;
     }
-    // The checksum covers the length too: a torn length is caught.
-    std::uint32_t crc = crc32c(std::string_view(out).substr(0, 4));
-    crc = crc32c(std::string_view(out).substr(frame_bytes), crc);
     std::string sum;
-    put_u32(sum, crc);
+    put_u32(sum, record_checksum(std::string_view(out).substr(0, 4),
+                                 std::string_view(out).substr(frame_bytes)));
     out.replace(4, 4, sum);
     return out;
 }
@@ -140,8 +143,7 @@ scan_result scan(int fd, std::uint64_t size) {
             r.problem = "read error at offset " + std::to_string(at);
             return r;
         }
-        const std::uint32_t crc = crc32c(payload, crc32c(std::string_view(frame, 4)));
-        if (crc != sum) {
+        if (record_checksum(std::string_view(frame, 4), payload) != sum) {
             r.problem = "checksum mismatch at offset " + std::to_string(at);
             return r;
         }
@@ -364,7 +366,7 @@ feeds::result<std::optional<spool::argv_type>, spool_error> spool::front() {
     }
     ::close(fd);
     argv_type argv;
-    if (!ok || crc32c(payload, crc32c(std::string_view(frame, 4))) != get_u32(frame + 4) ||
+    if (!ok || record_checksum(std::string_view(frame, 4), payload) != get_u32(frame + 4) ||
         !decode(payload, argv)) {
         return feeds::unexpected(
             spool_error{spool_errc::io, "spool " + seg.path.string() + ": record at offset " +

@@ -190,6 +190,13 @@ bool has(const element* e, std::uint16_t t) noexcept {
     return e != nullptr && (e->traits & t) != 0;
 }
 
+// The elements drop_html_blocks may take out whole: those that make a
+// paragraph of their own and have content.
+bool is_pruned_block(std::string_view name) noexcept {
+    const element* e = find_element(name);
+    return has(e, block) && !has(e, is_void);
+}
+
 // Skips the content of one element: nested elements of the same name are
 // counted so that <svg><svg></svg>x</svg> ends at the right end tag. An
 // unclosed element runs to the end of the input.
@@ -670,22 +677,6 @@ bool looks_like_html(std::string_view text) noexcept {
     }
     return false;
 }
-
-}  // namespace feedwire::feeds
-
-namespace feedwire::feeds {
-namespace {
-
-bool is_pruned_block(std::string_view name) noexcept {
-    static constexpr std::string_view blocks[] = {
-        "p",  "div", "figure", "figcaption", "ul", "ol", "li",         "h1",    "h2",  "h3",
-        "h4", "h5",  "h6",     "dl",         "dd", "dt", "blockquote", "table", "pre", "address"};
-    for (auto b : blocks)
-        if (name == b) return true;
-    return false;
-}
-
-}  // namespace
 
 std::string drop_html_blocks(std::string_view html,
                              const std::function<bool(std::string_view text)>& drop) {

@@ -8,6 +8,7 @@
 #include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
+#include "text_blocks.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -252,65 +253,45 @@ std::optional<dateline_info> stated_dateline(const raw_entry& e,
 // trimmed (a kept paragraph is part of it) keeps its block.
 std::string without_removed_blocks(const std::string& html, std::string_view before,
                                    std::string_view after) {
-    const auto paragraphs = [](std::string_view text) {
-        std::vector<std::string_view> out;
-        while (!text.empty()) {
-            const auto at = text.find("\n\n");
-            out.push_back(text.substr(0, at));
-            if (at == std::string_view::npos) break;
-            text.remove_prefix(at + 2);
-        }
-        return out;
-    };
-    const auto kept = paragraphs(after);
-    std::vector<std::string_view> removed;
-    for (auto p : paragraphs(before)) {
-        const bool stays = std::any_of(kept.begin(), kept.end(), [&](std::string_view k) {
-            return !k.empty() && p.find(k) != std::string_view::npos;
+    const auto kept = split_paragraphs(after);
+    std::vector<std::string> removed;
+    for (auto& p : split_paragraphs(before)) {
+        const bool stays = std::any_of(kept.begin(), kept.end(), [&](const std::string& k) {
+            return p.find(k) != std::string::npos;
         });
-        if (!stays) removed.push_back(p);
+        if (!stays) removed.push_back(std::move(p));
     }
     if (removed.empty()) return html;
     return drop_html_blocks(html, [&](std::string_view text) {
-        const auto parts = paragraphs(text);
+        const auto parts = split_paragraphs(text);
         if (parts.empty()) return false;
-        return std::all_of(parts.begin(), parts.end(), [&](std::string_view part) {
+        return std::all_of(parts.begin(), parts.end(), [&](const std::string& part) {
             return std::find(removed.begin(), removed.end(), part) != removed.end();
         });
     });
 }
 
-// The holder named in a copyright notice: "Copyright AFP 2019. All rights
-// reserved." gives "AFP", "© 2019 Harbour Voices Media" gives "Harbour
-// Voices Media". Only the first sentence is read; the copyright words,
-// signs and years go. A text without a copyright word or sign (a licence,
-// a bare name) and a notice that names nobody (terms of use, "All rights
-// reserved." alone) give "".
 std::string holder_from_notice(std::string_view notice) {
     std::string text = collapse_text(notice);
     if (const auto stop = text.find(". "); stop != std::string::npos) text.resize(stop);
-    static constexpr std::string_view words[] = {"all rights reserved",
-                                                 "some rights reserved",
-                                                 "все права защищены",
-                                                 "copyright",
-                                                 "copr.",
-                                                 "(c)",
-                                                 "©",
-                                                 "℗"};
-    std::string lower = text;
-    for (char& c : lower)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    // Without a copyright word or sign it is no holder's notice: a
-    // licence ("CC BY 4.0") or a bare name says nothing of ownership.
-    const bool is_notice = std::any_of(std::begin(words) + 3, std::end(words),
-                                       [&](auto w) { return lower.find(w) != std::string::npos; });
-    if (!is_notice) return {};
-    for (const auto w : words) {
+    // Copyright words and signs mark a notice; without one it is no
+    // holder's notice: a licence ("CC BY 4.0") or a bare name says nothing
+    // of ownership. Both lists are lower case.
+    static constexpr std::string_view markers[] = {"copyright", "copr.", "(c)", "©", "℗"};
+    static constexpr std::string_view reservations[] = {
+        "all rights reserved", "some rights reserved", "все права защищены"};
+    std::string lower = fold_case(text);  // same byte offsets as `text`
+    if (std::none_of(std::begin(markers), std::end(markers),
+                     [&](auto w) { return lower.find(w) != std::string::npos; }))
+        return {};
+    const auto blank = [&](std::string_view w) {
         for (auto at = lower.find(w); at != std::string::npos; at = lower.find(w, at)) {
             lower.replace(at, w.size(), std::string(w.size(), ' '));
             text.replace(at, w.size(), std::string(w.size(), ' '));
         }
-    }
+    };
+    for (const auto w : reservations) blank(w);
+    for (const auto w : markers) blank(w);
     // Years and ranges of years ("2019", "2001-2019").
     for (std::size_t i = 0; i + 4 <= text.size(); ++i) {
         const bool starts = i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1]));
