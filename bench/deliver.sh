@@ -27,7 +27,7 @@ cmake --build "$build" --target deliver_bench >/dev/null
 
 tmp=$(mktemp -d /tmp/feedwire-deliver.XXXXXX)
 redis-server --port 0 --unixsocket "$tmp/redis.sock" --dir "$tmp" --save "" \
-  --appendonly yes --appendfsync everysec >/dev/null &
+  --appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0 >/dev/null &
 rpid=$!
 trap 'kill $rpid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do redis-cli -s "$tmp/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.05; done

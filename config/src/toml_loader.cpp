@@ -441,6 +441,62 @@ private:
         }
     }
 
+    std::optional<near_duplicate_action> get_action(const std::string& file, const toml::node& node,
+                                                    const std::string& key) {
+        const auto s = get_string(file, node, key);
+        if (!s) return std::nullopt;
+        if (*s == "mark") return near_duplicate_action::mark;
+        if (*s == "drop") return near_duplicate_action::drop;
+        if (*s == "off") return near_duplicate_action::off;
+        error(config_errc::bad_value, file, node, key,
+              "\"" + *s + "\" is not one of \"mark\", \"drop\", \"off\"");
+        return std::nullopt;
+    }
+
+    void read_dedup(const std::string& file, const toml::node& node, dedup_config& dedup) {
+        const auto* table = node.as_table();
+        if (table == nullptr) return wrong_type(file, node, "dedup", "a table");
+        static const std::vector<std::string_view> keys = {"retention", "near_window",
+                                                           "near_duplicates", "streams"};
+        for (const auto& [k, value] : *table) {
+            const std::string name(k.str());
+            const std::string key = "dedup." + name;
+            if (name == "retention") {
+                if (auto d = get_duration(file, value, key)) {
+                    if (*d < std::chrono::hours{1}) {
+                        error(config_errc::bad_value, file, value, key,
+                              "must be at least 1h: a shorter memory delivers items again");
+                    } else {
+                        dedup.retention = *d;
+                    }
+                }
+            } else if (name == "near_window") {
+                if (auto d = get_duration(file, value, key)) {
+                    if (*d < std::chrono::minutes{10}) {
+                        error(config_errc::bad_value, file, value, key, "must be at least 10m");
+                    } else {
+                        dedup.near_window = *d;
+                    }
+                }
+            } else if (name == "near_duplicates") {
+                if (auto a = get_action(file, value, key)) dedup.near_duplicates = *a;
+            } else if (name == "streams") {
+                const auto* streams = value.as_table();
+                if (streams == nullptr) {
+                    wrong_type(file, value, key, "a table of stream = \"mark\"|\"drop\"|\"off\"");
+                    continue;
+                }
+                for (const auto& [stream, action] : *streams) {
+                    const std::string sname(stream.str());
+                    if (auto a = get_action(file, action, key + "." + sname))
+                        dedup.streams[sname] = *a;
+                }
+            } else {
+                unknown_key(file, value, key, keys);
+            }
+        }
+    }
+
     void read_feeds(const std::string& file, const toml::node& node) {
         const auto* array = node.as_array();
         if (array == nullptr || !array->is_array_of_tables()) {
@@ -494,11 +550,12 @@ private:
                         std::string(e.description()));
             return;
         }
-        static const std::vector<std::string_view> main_keys = {"redis", "daemon",  "defaults",
-                                                                "feed",  "include", "opml"};
+        static const std::vector<std::string_view> main_keys = {
+            "redis", "daemon", "dedup", "defaults", "feed", "include", "opml"};
         for (const auto& [k, node] : root) {
             const std::string name(k.str());
-            const bool main_only = name == "redis" || name == "daemon" || name == "defaults";
+            const bool main_only =
+                name == "redis" || name == "daemon" || name == "dedup" || name == "defaults";
             if (main_only && !is_main) {
                 error(config_errc::unknown_key, file, node, name,
                       "allowed only in the main configuration file");
@@ -506,6 +563,8 @@ private:
                 read_redis(file, node, config.redis);
             } else if (name == "daemon") {
                 read_daemon(file, node, config.daemon);
+            } else if (name == "dedup") {
+                read_dedup(file, node, config.dedup);
             } else if (name == "defaults") {
                 if (const auto* table = node.as_table()) {
                     defaults_.file = file;

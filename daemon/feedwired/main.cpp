@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
         if (!once) return 0;
         for (const auto& f : summary.failures) std::cerr << "failed: " << f.error << '\n';
         std::cerr << "feedwired: " << summary.feeds << " feeds, " << summary.polls << " polls, "
-                  << summary.items_delivered << " items delivered, " << summary.failed << " failed";
+                  << summary.items_delivered << " items delivered, " << summary.items_duplicate
+                  << " seen in other feeds, " << summary.failed << " failed";
         if (summary.spool_records > 0)
             std::cerr << ", " << summary.spool_records << " spool records waiting for Redis";
         std::cerr << '\n';

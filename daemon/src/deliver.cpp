@@ -12,6 +12,8 @@
 // weak_ptr to the deliverer's state, so a destroyed deliverer runs nothing.
 #include "feedwire/daemon/deliver.hpp"
 
+#include "feedwire/feeds/fingerprint.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
@@ -29,104 +31,352 @@ namespace {
 
 namespace asio = boost::asio;
 
-// KEYS[1] seen hash, KEYS[2..] streams.
-// ARGV: maxlen, feed, then 7 per item: uri, fingerprint, url, headline,
-// versioncreated, duplicate_of, item JSON (with "revision":1).
-// Returns 3 per item: status (1 added, 2 updated, 0 unchanged), revision,
-// first entry id.
+// KEYS: the feed's entry hashes, then the article hashes (one per exact
+// epoch, newest first), the band hashes and the near-duplicate records (one
+// per near epoch, newest first), then the streams.
+// ARGV: maxlen, feed, exact epochs, near epochs, EXPIREAT of the newest
+// exact keys, EXPIREAT of the newest near keys, one action per stream
+// ('m' mark, 'd' drop, 'o' off), retention in seconds (sighting records),
+// then 7 per item: uri, key blob (entry, content and url hashes, 8 bytes
+// each), raw MinHash signature (258 bytes, or empty), url, headline,
+// versioncreated, item JSON (with "revision":1).
+// Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
+// another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
+// dropped), revision, id of the first stream entry (or ""), the related
+// item's uri (3, 4, 5; or "").
 constexpr std::string_view library_source = R"lua(#!lua name=feedwire
--- feedwire_deliver: for each item of a batch, the dedup check, the XADD to
--- every stream and the seen-hash update, all in one atomic step (feedwire
--- daemon/src/deliver.cpp documents the contract). The seen hash is read
--- with one HMGET and written with one HSET per batch: a new item costs its
--- XADDs and no more calls of its own.
+-- feedwire_deliver: for each item of one feed's batch, the dedup checks, the
+-- XADD to every stream and the recording of the item, in one atomic step
+-- (daemon/src/deliver.cpp documents the contract and the key layout).
+-- Every key shares the {dedup} hash tag: one slot, so the cross-feed checks
+-- and the XADDs can run in one function on a Redis Cluster too.
+local CHANCE = 1 / 65536
+
+-- HMGET of `fields` over `keys` (newest first): the first value found for
+-- each field, and the index of the key it came from. Fields found in a
+-- newer key are not asked of the older ones. Also the newest key's own
+-- values, for fields that are appended to.
+local function lookup(keys, first, count, fields)
+    local found, where, newest = {}, {}, {}
+    local want, wanted = {}, {}
+    for i = 1, #fields do want[i] = fields[i]; wanted[i] = i end
+    for e = 0, count - 1 do
+        if #want == 0 then break end
+        local values = redis.call('HMGET', keys[first + e], unpack(want))
+        if e == 0 then newest = values end
+        local next_want, next_wanted = {}, {}
+        for k = 1, #want do
+            if values[k] then
+                found[wanted[k]] = values[k]
+                where[wanted[k]] = e + 1
+            else
+                next_want[#next_want + 1] = want[k]
+                next_wanted[#next_wanted + 1] = wanted[k]
+            end
+        end
+        want, wanted = next_want, next_wanted
+    end
+    return found, where, newest
+end
+
+local function signature(raw)
+    return {string.byte(raw, 1, 258)}
+end
+
+-- The rule of fingerprint.hpp: Jaccard >= 0.6 or containment >= 0.8, and
+-- Jaccard >= 0.8 alone when the smaller text has fewer than 40 shingles.
+local function similarity(a, b)
+    local same = 0
+    for i = 3, 257, 2 do
+        if a[i] == b[i] and a[i + 1] == b[i + 1] then same = same + 1 end
+    end
+    local j = (same / 128 - CHANCE) / (1 - CHANCE)
+    if j < 0 then j = 0 end
+    if j > 1 then j = 1 end
+    local na, nb = a[1] + 256 * a[2], b[1] + 256 * b[2]
+    local smaller = math.min(na, nb)
+    if smaller < 40 then return j, j >= 0.8 end
+    local c = 0
+    if smaller > 0 then c = j * (na + nb) / ((1 + j) * smaller) end
+    return j, j >= 0.6 or c >= 0.8
+end
+
 local function deliver(keys, args)
-    if #keys < 1 or #args < 2 or (#args - 2) % 7 ~= 0 then
+    local ne, nn = tonumber(args[3]), tonumber(args[4])
+    local nstreams = #keys - 2 * ne - 2 * nn
+    if #args < 8 or (#args - 8) % 7 ~= 0 or not ne or not nn or ne < 1 or nn < 1
+        or nstreams < 1 or #args[7] ~= nstreams then
         return redis.error_reply('ERR feedwire_deliver: wrong number of arguments')
     end
-    local seen, maxlen, feed = keys[1], args[1], args[2]
-    local count = (#args - 2) / 7
-    local uris = {}
-    for k = 1, count do uris[k] = args[3 + 7 * (k - 1)] end
-    local previous = redis.call('HMGET', seen, unpack(uris))
-    local written = {}  -- uri -> value recorded earlier in this batch
-    local updates, out = {}, {}
-    local names = {'url', 'headline', 'versioncreated', 'duplicate_of'}
+    local maxlen, feed = args[1], args[2]
+    local exact_until, near_until, actions, retention = args[5], args[6], args[7], args[8]
+    local E, A, B, N = 1, 1 + ne, 1 + 2 * ne, 1 + 2 * ne + nn
+    local S = 1 + 2 * ne + 2 * nn
+    local count = (#args - 8) / 7
+    local near_on = string.find(actions, '[md]') ~= nil
+
+    -- 1. The entries: this feed's record of each item.
+    local ehs = {}
+    for k = 1, count do ehs[k] = string.sub(args[9 + 7 * (k - 1) + 1], 1, 8) end
+    local entry, entry_at = lookup(keys, E, ne, ehs)
+
+    -- 2. Which items may be new: no record, or a record of a sighting whose
+    -- text changed. Their canonical url and content are looked up across
+    -- feeds, and their bands for near-duplicates.
+    local candidates, afields, bfields = {}, {}, {}
     for k = 1, count do
-        local at = 3 + 7 * (k - 1)
-        local uri, fingerprint = args[at], args[at + 1]
-        local event, revision = 'new', 1
-        local before = written[uri] or previous[k]
-        local unchanged = false
-        if before then
-            local old_fingerprint, old_revision = string.match(before, '^(.*) (%d+)$')
-            if old_revision then
-                if old_fingerprint == fingerprint then
-                    unchanged = true
-                    out[#out + 1] = 0
-                    out[#out + 1] = tonumber(old_revision)
-                    out[#out + 1] = ''
-                else
-                    event, revision = 'update', tonumber(old_revision) + 1
+        local at = 9 + 7 * (k - 1)
+        local blob, sig = args[at + 1], args[at + 2]
+        local before = entry[k]
+        local fresh = not before
+        -- A sighting ('s') or a dropped near-duplicate ('n') whose text
+        -- changed is judged again as a new item.
+        if before and string.sub(before, 9, 9) ~= 'd' and string.sub(before, 1, 8) ~= string.sub(blob, 9, 16) then
+            fresh = true
+        end
+        if fresh then
+            candidates[k] = true
+            local uh = string.sub(blob, 17, 24)
+            if uh ~= '\0\0\0\0\0\0\0\0' then afields[#afields + 1] = 'u' .. uh end
+            afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
+            if near_on and #sig == 258 then
+                for b = 0, 31 do
+                    bfields[#bfields + 1] = string.char(b) .. string.sub(sig, 3 + 4 * b, 6 + 4 * b)
                 end
             end
         end
-        if not unchanged then
-            local item = args[at + 6]
-            if revision ~= 1 then
-                -- The key appears once: quotes inside string values are escaped.
-                local pos = string.find(item, '"revision":1', 1, true)
-                if pos then
-                    item = string.sub(item, 1, pos - 1) .. '"revision":' ..
-                        string.format('%d', revision) .. string.sub(item, pos + 12)
+    end
+    local article = lookup(keys, A, ne, afields)
+    local articles = {}
+    for i = 1, #afields do articles[afields[i]] = article[i] end
+    local bands_now, band_values = {}, {}
+    if #bfields > 0 then
+        local found, _, current = lookup(keys, B, nn, bfields)
+        for i = 1, #bfields do
+            band_values[bfields[i]] = found[i]
+            bands_now[bfields[i]] = current[i] or ''
+        end
+    end
+    -- Every ref a band names, with its record: signature, feed, root uri.
+    local refs, ref_list = {}, {}
+    for _, value in pairs(band_values) do
+        for p = 1, #value, 8 do
+            local ref = string.sub(value, p, p + 7)
+            if not refs[ref] then refs[ref] = true; ref_list[#ref_list + 1] = ref end
+        end
+    end
+    local near_records = {}
+    if #ref_list > 0 then
+        local found = lookup(keys, N, nn, ref_list)
+        for i = 1, #ref_list do
+            local v = found[i]
+            if v and #v > 258 then
+                local nl = string.find(v, '\n', 259, true)
+                if nl then
+                    near_records[ref_list[i]] = {sig = signature(string.sub(v, 1, 258)),
+                        feed = string.sub(v, 259, nl - 1), uri = string.sub(v, nl + 1)}
                 end
             end
+        end
+    end
+
+    -- 3. Each item in order, seeing what the items before it wrote.
+    local entry_writes, article_writes, band_writes, near_writes = {}, {}, {}, {}
+    local written_entry, written_band = {}, {}
+    local out = {}
+    local names = {'url', 'headline', 'versioncreated'}
+    for k = 1, count do
+        local at = 9 + 7 * (k - 1)
+        local uri, blob, sig = args[at], args[at + 1], args[at + 2]
+        local eh, fp, uh = ehs[k], string.sub(blob, 9, 16), string.sub(blob, 17, 24)
+        local before = written_entry[eh] or entry[k]
+        local status, revision, id, related = 1, 1, '', ''
+        local event = 'new'
+        local deliver_it = true
+        local duplicate_of = nil
+        if before and not (candidates[k] and not written_entry[eh]) then
+            local kind = string.sub(before, 9, 9)
+            local old_revision = tonumber(string.sub(before, 10)) or 0
+            if string.sub(before, 1, 8) == fp then
+                status, revision, deliver_it = 0, old_revision, false
+                if not written_entry[eh] and entry_at[k] and entry_at[k] > 1 then
+                    -- Still carried by the feed: remembered for another retention.
+                    entry_writes[#entry_writes + 1] = eh
+                    entry_writes[#entry_writes + 1] = before
+                    written_entry[eh] = before
+                end
+            elseif kind == 'd' then
+                status, revision, event = 2, old_revision + 1, 'update'
+            end
+        end
+        if deliver_it and status == 1 then
+            -- Another feed (or this one under another id) delivered it.
+            local first = nil
+            if uh ~= '\0\0\0\0\0\0\0\0' then first = articles['u' .. uh] end
+            first = first or articles['c' .. fp]
+            if first then
+                local nl = string.find(first, '\n', 1, true)
+                local first_feed, first_uri = string.sub(first, 1, nl - 1), string.sub(first, nl + 1)
+                local record = 'feedwire:{dedup}:sightings:' .. first_uri
+                redis.call('HSETNX', record, first_feed, first_uri)
+                redis.call('HSETNX', record, feed, uri)
+                redis.call('EXPIRE', record, retention)
+                status, revision, deliver_it, related = 3, 0, false, first_uri
+                local value = fp .. 's0'
+                entry_writes[#entry_writes + 1] = eh
+                entry_writes[#entry_writes + 1] = value
+                written_entry[eh] = value
+            elseif near_on and #sig == 258 then
+                local mine = signature(sig)
+                local best, best_j = nil, -1
+                local seen_ref = {}
+                for b = 0, 31 do
+                    local field = string.char(b) .. string.sub(sig, 3 + 4 * b, 6 + 4 * b)
+                    local value = band_values[field] or ''
+                    for p = 1, #value, 8 do
+                        local ref = string.sub(value, p, p + 7)
+                        local r = near_records[ref]
+                        if r and not seen_ref[ref] and r.feed ~= feed then
+                            seen_ref[ref] = true
+                            local j, near = similarity(mine, r.sig)
+                            if near and j > best_j then best, best_j = r, j end
+                        end
+                    end
+                end
+                if best then
+                    duplicate_of, related, status = best.uri, best.uri, 4
+                end
+            end
+        end
+        if deliver_it then
+            local item = args[at + 6]
+            local patch = nil
+            if revision ~= 1 then patch = '"revision":' .. revision end
             local fields = {'uri', uri, 'event', event, 'feed', feed}
-            for i = 1, 4 do
-                local value = args[at + 1 + i]
+            for i = 1, 3 do
+                local value = args[at + 2 + i]
                 if value ~= '' then
                     fields[#fields + 1] = names[i]
                     fields[#fields + 1] = value
                 end
             end
-            fields[#fields + 1] = 'item'
-            fields[#fields + 1] = item
-            local first_id = ''
-            for i = 2, #keys do
-                local id
-                if maxlen == '0' then
-                    id = redis.pcall('XADD', keys[i], '*', unpack(fields))
-                else
-                    id = redis.pcall('XADD', keys[i], 'MAXLEN', '~', maxlen, '*', unpack(fields))
+            local plain_n = #fields
+            local delivered = false
+            for s = 1, nstreams do
+                local action = string.sub(actions, s, s)
+                if not (duplicate_of and action == 'd') then
+                    local f = fields
+                    local json = item
+                    if patch or (duplicate_of and action == 'm') then
+                        local extra = patch or '"revision":1'
+                        if duplicate_of and action == 'm' then
+                            extra = extra .. ',"duplicate_of":' .. cjson.encode(duplicate_of)
+                        end
+                        local pos = string.find(item, '"revision":1', 1, true)
+                        if pos then
+                            json = string.sub(item, 1, pos - 1) .. extra .. string.sub(item, pos + 12)
+                        end
+                    end
+                    if duplicate_of and action == 'm' then
+                        f = {unpack(fields, 1, plain_n)}
+                        f[#f + 1] = 'duplicate_of'
+                        f[#f + 1] = duplicate_of
+                    end
+                    local n = #f
+                    f[n + 1] = 'item'
+                    f[n + 2] = json
+                    local new_id
+                    if maxlen == '0' then
+                        new_id = redis.pcall('XADD', keys[S + s - 1], '*', unpack(f))
+                    else
+                        new_id = redis.pcall('XADD', keys[S + s - 1], 'MAXLEN', '~', maxlen, '*', unpack(f))
+                    end
+                    f[n + 1], f[n + 2] = nil, nil
+                    if type(new_id) == 'table' and new_id.err then
+                        -- Writes are not rolled back: what this batch already
+                        -- appended is recorded before the error goes back, so
+                        -- a retry does not append it again.
+                        if #entry_writes > 0 then redis.call('HSET', keys[E], unpack(entry_writes)) end
+                        if #article_writes > 0 then redis.call('HSET', keys[A], unpack(article_writes)) end
+                        return new_id
+                    end
+                    if not delivered then id = new_id end
+                    delivered = true
                 end
-                if type(id) == 'table' and id.err then
-                    -- Writes are not rolled back: what this batch already
-                    -- appended is recorded before the error goes back, so a
-                    -- retry does not append it again.
-                    if #updates > 0 then redis.call('HSET', seen, unpack(updates)) end
-                    return id
-                end
-                if i == 2 then first_id = id end
             end
-            local value = fingerprint .. ' ' .. string.format('%d', revision)
-            written[uri] = value
-            updates[#updates + 1] = uri
-            updates[#updates + 1] = value
-            out[#out + 1] = (event == 'new') and 1 or 2
-            out[#out + 1] = revision
-            out[#out + 1] = first_id
+            if duplicate_of and not delivered then status = 5 end
+            local value = fp .. (status == 5 and 'n' or 'd') .. revision
+            entry_writes[#entry_writes + 1] = eh
+            entry_writes[#entry_writes + 1] = value
+            written_entry[eh] = value
         end
+        if deliver_it and status ~= 5 then
+            local ref = feed .. '\n' .. uri
+            if status ~= 2 and uh ~= '\0\0\0\0\0\0\0\0' then
+                article_writes[#article_writes + 1] = 'u' .. uh
+                article_writes[#article_writes + 1] = ref
+                articles['u' .. uh] = ref
+            end
+            article_writes[#article_writes + 1] = 'c' .. fp
+            article_writes[#article_writes + 1] = ref
+            articles['c' .. fp] = ref
+            if near_on and #sig == 258 and status ~= 2 then
+                -- Later republications find this item, or the one it repeats.
+                near_writes[#near_writes + 1] = eh
+                near_writes[#near_writes + 1] = sig .. feed .. '\n' .. (duplicate_of or uri)
+                for b = 0, 31 do
+                    local field = string.char(b) .. string.sub(sig, 3 + 4 * b, 6 + 4 * b)
+                    local value = (written_band[field] or bands_now[field] or '') .. eh
+                    if #value > 64 then value = string.sub(value, -64) end
+                    written_band[field] = value
+                end
+            end
+        end
+        out[#out + 1] = status
+        out[#out + 1] = revision
+        out[#out + 1] = id
+        out[#out + 1] = related
     end
-    if #updates > 0 then redis.call('HSET', seen, unpack(updates)) end
+    if #entry_writes > 0 then
+        redis.call('HSET', keys[E], unpack(entry_writes))
+        redis.call('EXPIREAT', keys[E], exact_until)
+    end
+    if #article_writes > 0 then
+        redis.call('HSET', keys[A], unpack(article_writes))
+        redis.call('EXPIREAT', keys[A], exact_until)
+    end
+    if #near_writes > 0 then
+        for field, value in pairs(written_band) do
+            band_writes[#band_writes + 1] = field
+            band_writes[#band_writes + 1] = value
+        end
+        redis.call('HSET', keys[B], unpack(band_writes))
+        redis.call('EXPIREAT', keys[B], near_until)
+        redis.call('HSET', keys[N], unpack(near_writes))
+        redis.call('EXPIREAT', keys[N], near_until)
+    end
     return out
 end
 
 redis.register_function('feedwire_deliver', deliver)
 )lua";
 
-// Built here rather than through feed_state.hpp's seen_key() so this
-// component links without daemon_core; the two must agree.
-std::string seen_hash_key(const std::string& feed_id) { return "feedwire:seen:{" + feed_id + "}"; }
+std::string hash8(std::string_view text) {
+    const auto digest = feeds::sha256(text);
+    return {reinterpret_cast<const char*>(digest.data()), 8};
+}
+
+// floor(t / epoch), also before 1970.
+std::int64_t epoch_of(std::chrono::system_clock::time_point now, std::chrono::seconds epoch) {
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const auto e = epoch.count();
+    return s >= 0 ? s / e : -((-s + e - 1) / e);
+}
+
+// Epochs to read: every one that may hold a record younger than `keep`.
+std::int64_t epochs_alive(std::chrono::seconds keep, std::chrono::seconds epoch) {
+    return (keep.count() + epoch.count() - 1) / epoch.count() + 1;
+}
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
     for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
@@ -136,8 +386,8 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 
 bool is_loading(const std::string& message) { return message.rfind("LOADING", 0) == 0; }
 
-// Items in a feedwire_deliver argv: FCALL, name, numkeys, the keys, maxlen,
-// feed, then 7 arguments per item.
+// Items in a feedwire_deliver argv: FCALL, name, numkeys, the keys, 8
+// arguments, then 7 per item.
 std::size_t items_in_command(const std::vector<std::string>& argv) {
     if (argv.size() < 3) return 0;
     std::size_t keys = 0;
@@ -145,7 +395,7 @@ std::size_t items_in_command(const std::vector<std::string>& argv) {
         if (c < '0' || c > '9' || keys > argv.size()) return 0;
         keys = keys * 10 + static_cast<std::size_t>(c - '0');
     }
-    const std::size_t fixed = 3 + keys + 2;
+    const std::size_t fixed = 3 + keys + 8;
     return argv.size() >= fixed ? (argv.size() - fixed) / 7 : 0;
 }
 
@@ -180,14 +430,38 @@ std::vector<std::string> route_streams(std::string_view stream_template, const s
     return out;
 }
 
+std::string entries_key(const std::string& feed_id, std::int64_t epoch) {
+    return "feedwire:{dedup}:entries:" + feed_id + ":" + std::to_string(epoch);
+}
+std::string articles_key(std::int64_t epoch) {
+    return "feedwire:{dedup}:articles:" + std::to_string(epoch);
+}
+std::string bands_key(std::int64_t epoch) {
+    return "feedwire:{dedup}:bands:" + std::to_string(epoch);
+}
+std::string near_key(std::int64_t epoch) {
+    return "feedwire:{dedup}:near:" + std::to_string(epoch);
+}
+std::string sightings_key(const std::string& uri) { return "feedwire:{dedup}:sightings:" + uri; }
+
 delivery_payload prepare_delivery(const feeds::item& item) {
     delivery_payload p;
     p.uri = item.uri;
-    p.fingerprint = item.fingerprint.content;
+    p.keys = hash8(item.uri) + hash8(item.fingerprint.content) +
+             (item.url.empty() ? std::string(8, '\0') : hash8(item.url));
+    if (auto m = feeds::decode_minhash(item.fingerprint.minhash)) {
+        p.minhash.reserve(2 + 2 * feeds::minhash_bins);
+        const auto put = [&](std::uint32_t v) {
+            p.minhash.push_back(static_cast<char>(v & 0xFFU));
+            p.minhash.push_back(static_cast<char>((v >> 8U) & 0xFFU));
+        };
+        put(std::min<std::uint32_t>(m->shingles, 0xFFFF));
+        for (auto bin : m->bins) put(bin);
+    }
     p.url = item.url;
     p.headline = item.headline;
-    p.duplicate_of = item.duplicate_of;
-    // The function patches the revision; the item always goes out as revision 1.
+    // The function patches the revision (and duplicate_of); the item always
+    // goes out as revision 1.
     auto json = feeds::to_json(item);
     json["revision"] = 1;
     for (const char* key : {"versioncreated", "firstcreated"}) {
@@ -202,30 +476,55 @@ delivery_payload prepare_delivery(const feeds::item& item) {
 }
 
 std::size_t delivery_payload::size() const {
-    return uri.size() + fingerprint.size() + url.size() + headline.size() + versioncreated.size() +
-           duplicate_of.size() + json.size();
+    return uri.size() + keys.size() + minhash.size() + url.size() + headline.size() +
+           versioncreated.size() + json.size();
 }
 
-std::vector<std::string> deliver_command(const std::string& feed_id,
-                                         std::span<delivery_payload> payloads,
-                                         const std::vector<std::string>& streams,
-                                         std::uint64_t maxlen) {
+std::vector<std::string> deliver_command(const delivery_target& target,
+                                         std::span<delivery_payload> payloads) {
+    using std::chrono::seconds;
+    const auto retention = std::max(target.retention, seconds{1});
+    const auto window = std::max(target.near_window, seconds{1});
+    const std::int64_t exact_now = epoch_of(target.now, exact_epoch);
+    const std::int64_t near_now = epoch_of(target.now, near_epoch);
+    const std::int64_t ne = epochs_alive(retention, exact_epoch);
+    const std::int64_t nn = epochs_alive(window, near_epoch);
     std::vector<std::string> argv;
-    argv.reserve(4 + streams.size() + 2 + payloads.size() * 7);
+    argv.reserve(3 + static_cast<std::size_t>(2 * ne + 2 * nn) + target.streams.size() + 8 +
+                 payloads.size() * 7);
     argv.emplace_back("FCALL");
     argv.emplace_back("feedwire_deliver");
-    argv.push_back(std::to_string(streams.size() + 1));
-    argv.push_back(seen_hash_key(feed_id));
-    argv.insert(argv.end(), streams.begin(), streams.end());
-    argv.push_back(std::to_string(maxlen));
-    argv.push_back(feed_id);
+    argv.push_back(
+        std::to_string(2 * ne + 2 * nn + static_cast<std::int64_t>(target.streams.size())));
+    for (std::int64_t e = 0; e < ne; ++e)
+        argv.push_back(entries_key(target.feed_id, exact_now - e));
+    for (std::int64_t e = 0; e < ne; ++e) argv.push_back(articles_key(exact_now - e));
+    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(bands_key(near_now - e));
+    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(near_key(near_now - e));
+    argv.insert(argv.end(), target.streams.begin(), target.streams.end());
+    argv.push_back(std::to_string(target.maxlen));
+    argv.push_back(target.feed_id);
+    argv.push_back(std::to_string(ne));
+    argv.push_back(std::to_string(nn));
+    argv.push_back(std::to_string((exact_now + 1) * exact_epoch.count() + retention.count()));
+    argv.push_back(std::to_string((near_now + 1) * near_epoch.count() + window.count()));
+    std::string actions;
+    for (std::size_t i = 0; i < target.streams.size(); ++i) {
+        const auto a =
+            i < target.actions.size() ? target.actions[i] : config::near_duplicate_action::mark;
+        actions.push_back(a == config::near_duplicate_action::drop  ? 'd'
+                          : a == config::near_duplicate_action::off ? 'o'
+                                                                    : 'm');
+    }
+    argv.push_back(std::move(actions));
+    argv.push_back(std::to_string(retention.count()));
     for (auto& p : payloads) {
         argv.push_back(std::move(p.uri));
-        argv.push_back(std::move(p.fingerprint));
+        argv.push_back(std::move(p.keys));
+        argv.push_back(std::move(p.minhash));
         argv.push_back(std::move(p.url));
         argv.push_back(std::move(p.headline));
         argv.push_back(std::move(p.versioncreated));
-        argv.push_back(std::move(p.duplicate_of));
         argv.push_back(std::move(p.json));
     }
     return argv;
@@ -238,20 +537,23 @@ std::optional<std::vector<delivery_result>> read_delivery_reply(const redis_repl
         reason = reply.str;
         return std::nullopt;
     }
-    if (reply.type != redis_reply::kind::array || reply.elements.size() != 3 * count) {
+    if (reply.type != redis_reply::kind::array || reply.elements.size() != 4 * count) {
         reason = "unexpected reply to FCALL feedwire_deliver: not an array of " +
-                 std::to_string(3 * count);
+                 std::to_string(4 * count);
         return std::nullopt;
     }
     std::vector<delivery_result> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-        const auto& status = reply.elements[3 * i];
-        const auto& revision = reply.elements[3 * i + 1];
-        const auto& id = reply.elements[3 * i + 2];
+        const auto& status = reply.elements[4 * i];
+        const auto& revision = reply.elements[4 * i + 1];
+        const auto& id = reply.elements[4 * i + 2];
+        const auto& related = reply.elements[4 * i + 3];
+        const auto is_text = [](const redis_reply& r) {
+            return r.type == redis_reply::kind::string || r.type == redis_reply::kind::nil;
+        };
         if (status.type != redis_reply::kind::integer ||
-            revision.type != redis_reply::kind::integer ||
-            (id.type != redis_reply::kind::string && id.type != redis_reply::kind::nil)) {
+            revision.type != redis_reply::kind::integer || !is_text(id) || !is_text(related)) {
             reason = "unexpected reply to FCALL feedwire_deliver: wrong element types";
             return std::nullopt;
         }
@@ -271,6 +573,15 @@ std::optional<std::vector<delivery_result>> read_delivery_reply(const redis_repl
             case 2:
                 r.event = delivery_event::updated;
                 break;
+            case 3:
+                r.event = delivery_event::duplicate;
+                break;
+            case 4:
+                r.event = delivery_event::near_duplicate;
+                break;
+            case 5:
+                r.event = delivery_event::near_duplicate_dropped;
+                break;
             default:
                 reason = "unexpected reply to FCALL feedwire_deliver: status " +
                          std::to_string(status.integer);
@@ -278,6 +589,7 @@ std::optional<std::vector<delivery_result>> read_delivery_reply(const redis_repl
         }
         r.revision = static_cast<std::uint32_t>(revision.integer);
         r.stream_id = id.str;
+        r.related = related.str;
         out.push_back(std::move(r));
     }
     return out;
@@ -343,6 +655,16 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         // each: one FCALL runs a whole command while Redis waits, so a
         // 500-item feed is 8 commands, not 500, and not one that blocks
         // the server for long.
+        delivery_target target;
+        target.feed_id = feed_id;
+        target.streams = streams;
+        for (const auto& s : streams) target.actions.push_back(options_.dedup.action_for(s));
+        target.maxlen = options_.maxlen;
+        target.retention =
+            std::chrono::duration_cast<std::chrono::seconds>(options_.dedup.retention);
+        target.near_window =
+            std::chrono::duration_cast<std::chrono::seconds>(options_.dedup.near_window);
+        target.now = options_.now();
         std::vector<std::shared_ptr<job>> batch_jobs;
         std::span<delivery_payload> rest(payloads);
         while (!rest.empty()) {
@@ -357,7 +679,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             j->id = next_id_++;
             j->owner = owner;
             j->items = n;
-            j->argv = deliver_command(feed_id, rest.first(n), streams, options_.maxlen);
+            j->argv = deliver_command(target, rest.first(n));
             rest = rest.subspan(n);
             jobs_.emplace(j->id, j);
             pending_items_ += n;
@@ -419,6 +741,15 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
                     break;
                 case delivery_event::unchanged:
                     ++summary.unchanged;
+                    break;
+                case delivery_event::duplicate:
+                    ++summary.duplicates;
+                    break;
+                case delivery_event::near_duplicate:
+                    ++summary.near_duplicates;
+                    break;
+                case delivery_event::near_duplicate_dropped:
+                    ++summary.near_dropped;
                     break;
             }
         }

@@ -3,6 +3,7 @@
 // pipelining, outages, lost replies and a deliverer destroyed mid-flight.
 #include "feedwire/daemon/deliver.hpp"
 
+#include "feedwire/feeds/fingerprint.hpp"
 #include "support/io_loop.hpp"
 #include "support/redis_server.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +42,18 @@ feeds::item make_item(int i, const std::string& fingerprint = {}) {
     it.source.feed = "feed-a";
     it.fingerprint.content = fingerprint.empty() ? "fp" + std::to_string(i) : fingerprint;
     return it;
+}
+
+std::string hash8(const std::string& text) {
+    const auto d = feeds::sha256(text);
+    return {reinterpret_cast<const char*>(d.data()), 8};
+}
+
+std::int64_t exact_epoch_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count() /
+           exact_epoch.count();
 }
 
 std::vector<feeds::item> make_items(int n) {
@@ -74,12 +88,18 @@ protected:
         return *deliverer_;
     }
 
+    // The feed's record of an item in the current exact epoch.
+    std::string entry_record(const std::string& feed, const std::string& uri) {
+        return server_->command({"HGET", entries_key(feed, exact_epoch_now()), hash8(uri)}).str;
+    }
+
     // Delivers and waits for the summary.
     std::optional<batch_summary> deliver(deliverer& d, const std::vector<feeds::item>& items,
                                          const std::vector<std::string>& streams,
-                                         std::chrono::milliseconds limit = 5s) {
+                                         std::chrono::milliseconds limit = 5s,
+                                         const std::string& feed = "feed-a") {
         std::optional<batch_summary> out;
-        d.deliver("feed-a", items, streams, [&](batch_summary s) { out = std::move(s); });
+        d.deliver(feed, items, streams, [&](batch_summary s) { out = std::move(s); });
         run_until(
             io_, [&] { return out.has_value(); }, limit);
         return out;
@@ -97,7 +117,6 @@ TEST_F(Deliver, NewItemsReachEveryRoutedStreamWithTheContractsFields) {
     auto streams = route_streams("news:{tag}", "feed-a", {"world", "tech"});
     streams.emplace_back("feedwire:items");
     auto items = make_items(3);
-    items[1].duplicate_of = "feedwire:elsewhere";
     items[2].url.clear();
     auto summary = deliver(d, items, streams);
     ASSERT_TRUE(summary);
@@ -120,7 +139,6 @@ TEST_F(Deliver, NewItemsReachEveryRoutedStreamWithTheContractsFields) {
         }
         EXPECT_EQ(entries[0].field("url"), items[0].url);
         EXPECT_FALSE(entries[0].has("duplicate_of"));
-        EXPECT_EQ(entries[1].field("duplicate_of"), "feedwire:elsewhere");
         EXPECT_FALSE(entries[2].has("url"));  // empty values are omitted
         // Field order of the contract.
         ASSERT_GE(entries[0].fields.size(), 3u);
@@ -128,8 +146,7 @@ TEST_F(Deliver, NewItemsReachEveryRoutedStreamWithTheContractsFields) {
         EXPECT_EQ(entries[0].fields[1].first, "event");
         EXPECT_EQ(entries[0].fields.back().first, "item");
     }
-    auto seen = server_->command({"HGET", "feedwire:seen:{feed-a}", items[0].uri});
-    EXPECT_EQ(seen.str, "fp0 1");
+    EXPECT_EQ(entry_record("feed-a", items[0].uri), hash8("fp0") + "d1");
 }
 
 TEST_F(Deliver, SecondDeliveryOfTheSameItemsAddsNothing) {
@@ -170,8 +187,7 @@ TEST_F(Deliver, ChangedFingerprintYieldsAnUpdateWithThePatchedRevision) {
     EXPECT_EQ(json2["headline"], item.headline);
     auto json3 = nlohmann::json::parse(entries[2].field("item"));
     EXPECT_EQ(json3["revision"], 3);
-    EXPECT_EQ(server_->command({"HGET", "feedwire:seen:{feed-a}", item.uri}).str,
-              "changed again 3");
+    EXPECT_EQ(entry_record("feed-a", item.uri), hash8("changed again") + "d3");
 }
 
 TEST_F(Deliver, OneBatchMixesNewUnchangedAndUpdatedItems) {
@@ -198,6 +214,197 @@ TEST_F(Deliver, OneBatchMixesNewUnchangedAndUpdatedItems) {
     EXPECT_EQ(entries[7].field("uri"), items[5].uri);
 }
 
+// ---- across feeds ------------------------------------------------------
+
+// A dispatch of about 120 words, and the same republished elsewhere:
+// retitled, a sentence reworded, a credit line added.
+const char* const dispatch_text =
+    "Container traffic at Europe's largest port came to a near standstill on Tuesday after about "
+    "1,800 dock workers walked out in a dispute over automation and shift patterns, the union "
+    "said. The 48-hour strike, the first at the port's terminals since 2016, left at least 23 "
+    "container ships waiting at anchor by midday, according to vessel tracking data. The union "
+    "negotiator said talks with the terminal operators had broken down over plans to run "
+    "unmanned cranes around the clock. The port authority said it was working with shipping "
+    "lines to divert urgent cargo to Antwerp and Hamburg, but warned that delays would ripple "
+    "through supply chains for at least a week. The employers called the walkout "
+    "disproportionate and said their offer of a 4.5 percent pay rise over two years remained "
+    "on the table.";
+const char* const republished_text =
+    "Container traffic at Europe's largest port came to a near standstill on Tuesday after about "
+    "1,800 dock workers walked out in a dispute over automation and shift patterns, the union "
+    "said. The 48-hour strike, the first at the port's terminals since 2016, left at least 23 "
+    "container ships waiting at anchor by midday, according to vessel tracking data. The union "
+    "negotiator said talks with the terminal operators collapsed over plans to run unmanned "
+    "cranes day and night. The port authority said it was working with shipping lines to divert "
+    "urgent cargo to Antwerp and Hamburg, but warned that delays would ripple through supply "
+    "chains for at least a week. The employers called the walkout disproportionate and said "
+    "their offer of a 4.5 percent pay rise over two years remained on the table. Reporting by "
+    "the port desk.";
+
+feeds::item text_item(const std::string& uri, const std::string& headline,
+                      const std::string& text) {
+    feeds::item it;
+    it.uri = uri;
+    it.url = "https://" + uri.substr(uri.find(':') + 1) + ".example/story";
+    it.headline = headline;
+    it.body_text = text;
+    it.fingerprint.content = feeds::content_fingerprint(headline, text);
+    it.fingerprint.minhash = feeds::minhash_signature(text);
+    return it;
+}
+
+std::map<std::string, std::string> as_map(const test::sync_reply& r) {
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2)
+        out[r.elements[i].str] = r.elements[i + 1].str;
+    return out;
+}
+
+TEST_F(Deliver, TheSameUrlFromAnotherFeedIsASightingNotASecondEntry) {
+    auto& d = make_deliverer();
+    auto first = make_item(1);
+    ASSERT_TRUE(deliver(d, {first}, {"s"}));
+    // The agency's "world" feed carries the same story under its own id.
+    auto other = make_item(2);
+    other.url = first.url;
+    auto seen = deliver(d, {other}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(seen);
+    EXPECT_TRUE(seen->ok()) << seen->error;
+    EXPECT_EQ(seen->added, 0u);
+    EXPECT_EQ(seen->duplicates, 1u);
+    EXPECT_EQ(server_->xlen("s"), 1);
+    EXPECT_EQ(as_map(server_->command({"HGETALL", sightings_key(first.uri)})),
+              (std::map<std::string, std::string>{{"feed-a", first.uri}, {"feed-b", other.uri}}));
+    const auto ttl = server_->command({"TTL", sightings_key(first.uri)}).integer;
+    EXPECT_GT(ttl, 29 * 86400);
+    EXPECT_LE(ttl, 30 * 86400);
+    // Polled again: nothing new, nothing recorded twice.
+    auto again = deliver(d, {other}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->unchanged, 1u);
+    EXPECT_EQ(server_->xlen("s"), 1);
+}
+
+TEST_F(Deliver, TheSameTextUnderAnotherUrlIsASighting) {
+    auto& d = make_deliverer();
+    auto first = make_item(1, "same words");
+    ASSERT_TRUE(deliver(d, {first}, {"s"}));
+    auto other = make_item(2, "same words");
+    other.url.clear();
+    auto seen = deliver(d, {other}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(seen);
+    EXPECT_EQ(seen->duplicates, 1u);
+    EXPECT_EQ(server_->xlen("s"), 1);
+    // Its text changes later into something nobody delivered: now it is news.
+    other.fingerprint.content = "other words";
+    auto changed = deliver(d, {other}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->added, 1u);
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[1].field("uri"), other.uri);
+    EXPECT_EQ(entries[1].field("event"), "new");
+}
+
+TEST_F(Deliver, ARepublicationByAnotherFeedIsMarkedOrDroppedPerStream) {
+    deliverer_options o;
+    o.dedup.streams["desk"] = config::near_duplicate_action::drop;
+    o.dedup.streams["raw"] = config::near_duplicate_action::off;
+    auto& d = make_deliverer(o);
+    const std::vector<std::string> streams{"all", "desk", "raw"};
+    auto original = text_item("feedwire:port-a", "Dock strike halts Rotterdam", dispatch_text);
+    ASSERT_FALSE(original.fingerprint.minhash.empty());
+    ASSERT_TRUE(deliver(d, {original}, streams));
+    auto copy =
+        text_item("feedwire:port-b", "Rotterdam port paralysed by strike", republished_text);
+    auto summary = deliver(d, {copy}, streams, 5s, "feed-b");
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->near_duplicates, 1u);
+    EXPECT_EQ(summary->added, 0u);
+
+    auto all = server_->xrange("all");
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[1].field("uri"), copy.uri);
+    EXPECT_EQ(all[1].field("event"), "new");
+    EXPECT_EQ(all[1].field("duplicate_of"), original.uri);
+    auto json = nlohmann::json::parse(all[1].field("item"));
+    EXPECT_EQ(json["duplicate_of"], original.uri);
+    EXPECT_EQ(json["revision"], 1);
+    EXPECT_EQ(server_->xlen("desk"), 1);  // dropped there
+    auto raw = server_->xrange("raw");    // not looked for there
+    ASSERT_EQ(raw.size(), 2u);
+    EXPECT_FALSE(raw[1].has("duplicate_of"));
+    EXPECT_FALSE(nlohmann::json::parse(raw[1].field("item")).contains("duplicate_of"));
+
+    // A third feed's copy of the copy points at the first item too.
+    auto third = text_item("feedwire:port-c", "Port strike", republished_text);
+    third.fingerprint.content = "third";
+    auto again = deliver(d, {third}, {"desk"}, 5s, "feed-c");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->near_dropped, 1u);
+    EXPECT_EQ(server_->xlen("desk"), 1);
+}
+
+TEST_F(Deliver, OneFeedsSimilarStoriesAreNeverNearDuplicatesOfEachOther) {
+    auto& d = make_deliverer();
+    // A template the feed fills in daily: the same words, other figures.
+    auto monday = text_item("feedwire:rates-1", "Rates", dispatch_text);
+    auto tuesday = text_item("feedwire:rates-2", "Rates", republished_text);
+    ASSERT_TRUE(deliver(d, {monday}, {"s"}));
+    auto summary = deliver(d, {tuesday}, {"s"});
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->added, 1u);
+    EXPECT_EQ(summary->near_duplicates, 0u);
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_FALSE(entries[1].has("duplicate_of"));
+}
+
+TEST_F(Deliver, AnUnrelatedStoryIsNotANearDuplicate) {
+    auto& d = make_deliverer();
+    ASSERT_TRUE(deliver(d, {text_item("feedwire:port-a", "Strike", dispatch_text)}, {"s"}));
+    const std::string other =
+        "The central bank kept its key interest rate unchanged on Friday, saying inflation had "
+        "slowed for a third month in a row while lending to companies kept growing. The governor "
+        "told reporters that the board saw no reason to cut rates before the summer, as wages "
+        "were still rising faster than prices in most sectors of the economy. Economists polled "
+        "before the meeting had expected the decision, and markets barely moved after it.";
+    auto summary = deliver(d, {text_item("feedwire:bank-b", "Rates", other)}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->added, 1u);
+    EXPECT_EQ(summary->near_duplicates, 0u);
+}
+
+TEST_F(Deliver, RetentionForgetsOldItemsButNotOnesTheFeedStillCarries) {
+    auto now = std::chrono::system_clock::now();
+    deliverer_options o;
+    o.now = [&] { return now; };
+    auto& d = make_deliverer(o);
+    auto kept = make_item(1);
+    auto gone = make_item(2);
+    ASSERT_TRUE(deliver(d, {kept, gone}, {"s"}));
+    const auto entries_now = entries_key("feed-a", exact_epoch_now());
+    const auto until = server_->command({"EXPIRETIME", entries_now}).integer;
+    const auto epoch_end = (exact_epoch_now() + 1) * exact_epoch.count();
+    EXPECT_EQ(until, epoch_end + 30 * 86400);
+    // Three weeks on the feed still carries `kept`.
+    now += std::chrono::hours{24 * 21};
+    auto later = deliver(d, {kept}, {"s"});
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->unchanged, 1u);
+    // Seven weeks after the first delivery `gone` is forgotten (a feed that
+    // brings it back delivers it again), `kept` is not.
+    now += std::chrono::hours{24 * 28};
+    auto back = deliver(d, {kept, gone}, {"s"});
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->unchanged, 1u);
+    EXPECT_EQ(back->added, 1u);
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 3u);
+    EXPECT_EQ(entries[2].field("uri"), gone.uri);
+}
+
 TEST_F(Deliver, LargeItemsGoInCommandsOfBoundedSize) {
     auto& d = make_deliverer();
     auto items = make_items(3);
@@ -212,8 +419,8 @@ TEST_F(Deliver, LargeItemsGoInCommandsOfBoundedSize) {
 }
 
 TEST_F(Deliver, TheFunctionRejectsAMalformedBatch) {
-    auto r = server_->command(
-        {"FCALL", "feedwire_deliver", "2", "feedwire:seen:{f}", "s", "0", "f", "feedwire:x", "fp"});
+    auto r = server_->command({"FCALL", "feedwire_deliver", "5", "e", "a", "b", "n", "s", "0", "f",
+                               "1", "1", "0", "0", "m", "60", "feedwire:x", "fp"});
     EXPECT_EQ(r.type, test::sync_reply::kind::error);
     EXPECT_NE(r.str.find("wrong number of arguments"), std::string::npos) << r.str;
     EXPECT_EQ(server_->xlen("s"), 0);
@@ -424,7 +631,11 @@ TEST_F(DeliverWithSpool, ReplayingWhatAlreadyArrivedDeliversNothingTwice) {
     auto items = make_items(5);
     std::vector<delivery_payload> payloads;
     for (const auto& it : items) payloads.push_back(prepare_delivery(it));
-    ASSERT_TRUE(disk_->append(deliver_command("feed-a", payloads, {"s"}, 100000)));
+    delivery_target target;
+    target.feed_id = "feed-a";
+    target.streams = {"s"};
+    target.now = std::chrono::system_clock::now();
+    ASSERT_TRUE(disk_->append(deliver_command(target, payloads)));
     ASSERT_TRUE(disk_->sync());
     d.on_redis_connected();
     ASSERT_TRUE(run_until(io_, [&] { return disk_->empty(); }));

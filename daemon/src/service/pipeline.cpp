@@ -140,7 +140,7 @@ bool record_success(feed_state& state, std::string_view status, const fetch_outc
         state.current_url = outcome.effective_url;
         state.moved_to = outcome.effective_url;
     }
-    const std::size_t fresh = delivered.added + delivered.updated;
+    const std::size_t fresh = delivered.added + delivered.updated + delivered.near_duplicates;
     state.items_delivered += fresh;
     if (delivered.added > 0) {
         if (state.last_new_item != std::chrono::system_clock::time_point{}) {

@@ -133,6 +133,7 @@ struct service::impl {
                                               const service_options& o, spool* disk) {
         deliverer_options d;
         d.maxlen = c.redis.maxlen;
+        d.dedup = c.dedup;
         d.max_attempts = o.mode == run_mode::once ? 40 : 1000000;
         d.retry_delay = milliseconds{500};
         d.disk = disk;
@@ -410,9 +411,10 @@ struct service::impl {
     void on_delivered(const std::string& id, const fetch_outcome& outcome, const std::string& hash,
                       const batch_summary& s) {
         auto& rt = feeds.at(id);
-        summary.items_delivered += s.added + s.updated;
+        summary.items_delivered += s.added + s.updated + s.near_duplicates;
+        summary.items_duplicate += s.duplicates + s.near_duplicates + s.near_dropped;
         summary.items_spooled += s.spooled;
-        rt.report.items_new += s.added;
+        rt.report.items_new += s.added + s.near_duplicates;
         rt.report.items_updated += s.updated;
         if (!s.ok()) {
             const std::string error = "feed " + id + " (" + poll_url(rt.config, rt.state) +
@@ -420,9 +422,14 @@ struct service::impl {
                                       std::to_string(s.failed) + " items: " + s.error;
             return complete_failure(id, "delivery_failed", error, outcome, poll_kind::failure);
         }
-        if (s.added + s.updated > 0)
+        if (s.added + s.updated + s.near_duplicates > 0)
             spdlog::info("feed {} ({}): {} new, {} updated", id, poll_url(rt.config, rt.state),
-                         s.added, s.updated);
+                         s.added + s.near_duplicates, s.updated);
+        if (s.duplicates + s.near_duplicates + s.near_dropped > 0)
+            spdlog::info(
+                "feed {} ({}): {} already delivered through other feeds, {} near-duplicates "
+                "marked, {} dropped",
+                id, poll_url(rt.config, rt.state), s.duplicates, s.near_duplicates, s.near_dropped);
         if (s.spooled > 0)
             spdlog::debug("feed {} ({}): {} items spooled until Redis is back", id,
                           poll_url(rt.config, rt.state), s.spooled);

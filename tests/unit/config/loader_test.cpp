@@ -253,6 +253,47 @@ spool_sync = "0s"
     EXPECT_TRUE(r.config.feeds.empty());
 }
 
+TEST(Loader, DedupTableSetsRetentionWindowAndPerStreamActions) {
+    const auto r = load_one(R"([dedup]
+retention = "14d"
+near_window = "24h"
+near_duplicates = "drop"
+streams = { "news:raw" = "off", "news:desk" = "mark" }
+)");
+    ASSERT_TRUE(r.ok()) << r.errors.front().message;
+    EXPECT_EQ(r.config.dedup.retention, std::chrono::hours{24 * 14});
+    EXPECT_EQ(r.config.dedup.near_window, 24h);
+    EXPECT_EQ(r.config.dedup.action_for("feedwire:items"), near_duplicate_action::drop);
+    EXPECT_EQ(r.config.dedup.action_for("news:raw"), near_duplicate_action::off);
+    EXPECT_EQ(r.config.dedup.action_for("news:desk"), near_duplicate_action::mark);
+}
+
+TEST(Loader, DedupDefaultsMarkNearDuplicatesAndRememberThirtyDays) {
+    const auto r = load_one("");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.config.dedup.retention, std::chrono::hours{24 * 30});
+    EXPECT_EQ(r.config.dedup.near_window, 72h);
+    EXPECT_EQ(r.config.dedup.action_for("feedwire:items"), near_duplicate_action::mark);
+}
+
+TEST(LoaderErrors, DedupMistakesNameTheirKeys) {
+    const auto r = load_one(R"([dedup]
+retention = "5m"
+near_duplicates = "hide"
+streams = { "s" = "maybe" }
+window = "1h"
+)");
+    ASSERT_EQ(r.errors.size(), 4u);
+    std::map<std::string, const config_error*> by_key;
+    for (const auto& e : r.errors) by_key[e.key] = &e;
+    ASSERT_TRUE(by_key.count("dedup.retention"));
+    EXPECT_EQ(by_key["dedup.retention"]->line, 2);
+    ASSERT_TRUE(by_key.count("dedup.near_duplicates"));
+    EXPECT_NE(by_key["dedup.near_duplicates"]->message.find("\"hide\""), std::string::npos);
+    EXPECT_TRUE(by_key.count("dedup.streams.s"));
+    EXPECT_TRUE(by_key.count("dedup.window"));
+}
+
 TEST(LoaderErrors, DaemonValuesOutOfRange) {
     const auto r = load_one(R"([daemon]
 listen = "nohostport"

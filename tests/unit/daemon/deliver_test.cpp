@@ -2,6 +2,8 @@
 // function's reply. No server (tests/integration/deliver_test.cpp has one).
 #include "feedwire/daemon/deliver.hpp"
 
+#include "feedwire/feeds/fingerprint.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -47,56 +49,117 @@ feeds::item sample_item() {
     return it;
 }
 
-TEST(PrepareDelivery, PayloadCarriesTheStreamFieldsAndRevisionOne) {
+std::string first8(const std::string& text) {
+    const auto d = feeds::sha256(text);
+    return {reinterpret_cast<const char*>(d.data()), 8};
+}
+
+TEST(PrepareDelivery, PayloadCarriesTheKeysTheStreamFieldsAndRevisionOne) {
     auto p = prepare_delivery(sample_item());
     EXPECT_EQ(p.uri, "feedwire:abc");
-    EXPECT_EQ(p.fingerprint, "deadbeef");
+    EXPECT_EQ(p.keys,
+              first8("feedwire:abc") + first8("deadbeef") + first8("https://example.com/a"));
+    EXPECT_TRUE(p.minhash.empty());  // no signature: too short a text
     EXPECT_EQ(p.url, "https://example.com/a");
     EXPECT_EQ(p.headline, "A \"quoted\" headline");
     EXPECT_EQ(p.versioncreated, "2019-11-22T00:00:00Z");  // falls back to firstcreated
-    EXPECT_EQ(p.duplicate_of, "");
     EXPECT_NE(p.json.find("\"revision\":1"), std::string::npos);
     EXPECT_EQ(p.json.find("\"revision\":1"), p.json.rfind("\"revision\":1"));
     auto json = nlohmann::json::parse(p.json);
     EXPECT_EQ(json["revision"], 1);
     EXPECT_EQ(json["headline"], "A \"quoted\" headline");
-    EXPECT_EQ(p.size(), p.uri.size() + p.fingerprint.size() + p.url.size() + p.headline.size() +
+    EXPECT_EQ(p.size(), p.uri.size() + p.keys.size() + p.url.size() + p.headline.size() +
                             p.versioncreated.size() + p.json.size());
+}
+
+TEST(PrepareDelivery, NoUrlGivesZeroUrlHashAndASignatureTravelsRaw) {
+    auto it = sample_item();
+    it.url.clear();
+    const std::string text =
+        "The central bank kept its key rate at 16 percent on Friday, saying inflation "
+        "slowed for a third month while lending to companies kept growing";
+    it.fingerprint.minhash = feeds::minhash_signature(text);
+    ASSERT_FALSE(it.fingerprint.minhash.empty());
+    auto p = prepare_delivery(it);
+    EXPECT_EQ(p.keys.substr(16), std::string(8, '\0'));
+    const auto m = feeds::decode_minhash(it.fingerprint.minhash);
+    ASSERT_TRUE(m);
+    ASSERT_EQ(p.minhash.size(), 258u);
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(p.minhash[i]); };
+    EXPECT_EQ(byte(0) + 256u * byte(1), m->shingles);
+    for (std::size_t b = 0; b < feeds::minhash_bins; ++b)
+        EXPECT_EQ(byte(2 + 2 * b) + 256u * byte(3 + 2 * b), m->bins[b]) << b;
 }
 
 TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     auto second = sample_item();
     second.uri = "feedwire:def";
-    second.duplicate_of = "feedwire:abc";
     std::vector<delivery_payload> payloads{prepare_delivery(sample_item()),
                                            prepare_delivery(second)};
     const auto json = payloads[0].json;
-    auto argv = deliver_command("tass", payloads, {"s1", "s2"}, 5000);
-    ASSERT_EQ(argv.size(), 3u + 3u + 2u + 2u * 7u);
+    const auto keys = payloads[0].keys;
+    delivery_target t;
+    t.feed_id = "tass";
+    t.streams = {"s1", "s2"};
+    t.actions = {config::near_duplicate_action::drop};  // s2: the default, mark
+    t.maxlen = 5000;
+    t.retention = std::chrono::hours{24 * 30};
+    t.near_window = std::chrono::hours{72};
+    // Day 20,000 since 1970 at noon: exact epoch 2,000, near epoch 20,000.
+    t.now = std::chrono::system_clock::time_point{std::chrono::hours{24 * 20000 + 12}};
+    auto argv = deliver_command(t, payloads);
+    // 30 days in epochs of 10 and 72 h in epochs of 1 day: 4 keys of each kind.
+    const std::size_t keys_n = 4 + 4 + 4 + 4 + 2;
+    ASSERT_EQ(argv.size(), 3u + keys_n + 8u + 2u * 7u);
     EXPECT_EQ(argv[0], "FCALL");
     EXPECT_EQ(argv[1], "feedwire_deliver");
-    EXPECT_EQ(argv[2], "3");
-    EXPECT_EQ(argv[3], "feedwire:seen:{tass}");
-    EXPECT_EQ(argv[4], "s1");
-    EXPECT_EQ(argv[5], "s2");
-    EXPECT_EQ(argv[6], "5000");
-    EXPECT_EQ(argv[7], "tass");
-    EXPECT_EQ(argv[8], "feedwire:abc");
-    EXPECT_EQ(argv[9], "deadbeef");
-    EXPECT_EQ(argv[10], "https://example.com/a");
-    EXPECT_EQ(argv[11], "A \"quoted\" headline");
-    EXPECT_EQ(argv[12], "2019-11-22T00:00:00Z");
-    EXPECT_EQ(argv[13], "");  // duplicate_of
-    EXPECT_EQ(argv[14], json);
-    EXPECT_EQ(argv[15], "feedwire:def");
-    EXPECT_EQ(argv[20], "feedwire:abc");
+    EXPECT_EQ(argv[2], std::to_string(keys_n));
+    EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:tass:2000");
+    EXPECT_EQ(argv[6], "feedwire:{dedup}:entries:tass:1997");
+    EXPECT_EQ(argv[7], "feedwire:{dedup}:articles:2000");
+    EXPECT_EQ(argv[11], "feedwire:{dedup}:bands:20000");
+    EXPECT_EQ(argv[14], "feedwire:{dedup}:bands:19997");
+    EXPECT_EQ(argv[15], "feedwire:{dedup}:near:20000");
+    EXPECT_EQ(argv[19], "s1");
+    EXPECT_EQ(argv[20], "s2");
+    std::size_t a = 21;
+    EXPECT_EQ(argv[a], "5000");
+    EXPECT_EQ(argv[a + 1], "tass");
+    EXPECT_EQ(argv[a + 2], "4");
+    EXPECT_EQ(argv[a + 3], "4");
+    // Exact keys expire 30 days after their epoch ends, near keys 72 h after.
+    EXPECT_EQ(argv[a + 4], std::to_string(2001LL * 864000 + 30 * 86400));
+    EXPECT_EQ(argv[a + 5], std::to_string(20001LL * 86400 + 72 * 3600));
+    EXPECT_EQ(argv[a + 6], "dm");
+    EXPECT_EQ(argv[a + 7], std::to_string(30 * 86400));
+    a += 8;
+    EXPECT_EQ(argv[a], "feedwire:abc");
+    EXPECT_EQ(argv[a + 1], keys);
+    EXPECT_EQ(argv[a + 2], "");
+    EXPECT_EQ(argv[a + 3], "https://example.com/a");
+    EXPECT_EQ(argv[a + 4], "A \"quoted\" headline");
+    EXPECT_EQ(argv[a + 5], "2019-11-22T00:00:00Z");
+    EXPECT_EQ(argv[a + 6], json);
+    EXPECT_EQ(argv[a + 7], "feedwire:def");
 }
 
-TEST(DeliverCommand, NoStreamsStillRecordsTheItem) {
+TEST(DeliverCommand, EpochsFollowRetentionAndTimeBefore1970) {
     std::vector<delivery_payload> payloads{prepare_delivery(sample_item())};
-    auto argv = deliver_command("f", payloads, {}, 1);
-    EXPECT_EQ(argv[2], "1");
-    EXPECT_EQ(argv.size(), 3u + 1u + 2u + 7u);
+    delivery_target t;
+    t.feed_id = "f";
+    t.streams = {"s"};
+    t.retention = std::chrono::hours{24 * 10};  // exactly one epoch: it and the one before
+    t.near_window = std::chrono::hours{1};
+    t.now = std::chrono::system_clock::time_point{} - std::chrono::seconds{1};
+    auto argv = deliver_command(t, payloads);
+    // Two epochs of each kind, and the stream.
+    ASSERT_EQ(argv[2], "9");
+    EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:f:-1");
+    EXPECT_EQ(argv[4], "feedwire:{dedup}:entries:f:-2");
+    EXPECT_EQ(argv[5], "feedwire:{dedup}:articles:-1");
+    EXPECT_EQ(argv[7], "feedwire:{dedup}:bands:-1");
+    EXPECT_EQ(argv[9], "feedwire:{dedup}:near:-1");
+    EXPECT_EQ(argv[10], "feedwire:{dedup}:near:-2");
 }
 
 TEST(DeliveryLibrary, LoadCommandCarriesTheSource) {
@@ -131,14 +194,18 @@ redis_reply array(std::vector<redis_reply> e) {
     return r;
 }
 
-TEST(ReadDeliveryReply, ReadsTheThreeOutcomes) {
+TEST(ReadDeliveryReply, ReadsEveryOutcome) {
     std::string reason;
-    auto results =
-        read_delivery_reply(array({integer(1), integer(1), string("1-0"), integer(2), integer(4),
-                                   string("9-1"), integer(0), integer(3), string("")}),
-                            3, reason);
+    auto results = read_delivery_reply(
+        array({integer(1), integer(1), string("1-0"), string(""),                //
+               integer(2), integer(4), string("9-1"), string(""),                //
+               integer(0), integer(3), string(""),    string(""),                //
+               integer(3), integer(0), string(""),    string("feedwire:first"),  //
+               integer(4), integer(1), string("9-2"), string("feedwire:first"),  //
+               integer(5), integer(1), string(""),    string("feedwire:first")}),
+        6, reason);
     ASSERT_TRUE(results) << reason;
-    ASSERT_EQ(results->size(), 3u);
+    ASSERT_EQ(results->size(), 6u);
     const auto& added = (*results)[0];
     EXPECT_EQ(added.event, delivery_event::added);
     EXPECT_EQ(added.revision, 1u);
@@ -153,6 +220,12 @@ TEST(ReadDeliveryReply, ReadsTheThreeOutcomes) {
     EXPECT_EQ(unchanged.event, delivery_event::unchanged);
     EXPECT_EQ(unchanged.revision, 3u);
     EXPECT_TRUE(unchanged.stream_id.empty());
+
+    EXPECT_EQ((*results)[3].event, delivery_event::duplicate);
+    EXPECT_EQ((*results)[3].related, "feedwire:first");
+    EXPECT_EQ((*results)[4].event, delivery_event::near_duplicate);
+    EXPECT_EQ((*results)[4].stream_id, "9-2");
+    EXPECT_EQ((*results)[5].event, delivery_event::near_duplicate_dropped);
 }
 
 TEST(ReadDeliveryReply, ErrorReplyGivesItsMessage) {
@@ -168,19 +241,29 @@ TEST(ReadDeliveryReply, WrongShapesAreRejected) {
     std::string reason;
     EXPECT_FALSE(read_delivery_reply(integer(1), 1, reason));
     EXPECT_FALSE(reason.empty());
-    EXPECT_FALSE(read_delivery_reply(array({integer(1), integer(1)}), 1, reason));
+    EXPECT_FALSE(read_delivery_reply(array({integer(1), integer(1), string("")}), 1, reason));
+    const auto one = [](redis_reply a, redis_reply b, redis_reply c, redis_reply d) {
+        return array({std::move(a), std::move(b), std::move(c), std::move(d)});
+    };
     // One item's worth of reply for a batch of two.
-    EXPECT_FALSE(read_delivery_reply(array({integer(1), integer(1), string("")}), 2, reason));
-    EXPECT_FALSE(read_delivery_reply(array({string("1"), integer(1), string("")}), 1, reason));
-    EXPECT_FALSE(read_delivery_reply(array({integer(5), integer(1), string("")}), 1, reason));
-    EXPECT_FALSE(read_delivery_reply(array({integer(1), integer(-1), string("")}), 1, reason));
     EXPECT_FALSE(
-        read_delivery_reply(array({integer(1), integer(1LL << 40), string("")}), 1, reason));
-    EXPECT_FALSE(read_delivery_reply(array({integer(1), integer(1), integer(3)}), 1, reason));
+        read_delivery_reply(one(integer(1), integer(1), string(""), string("")), 2, reason));
+    EXPECT_FALSE(
+        read_delivery_reply(one(string("1"), integer(1), string(""), string("")), 1, reason));
+    EXPECT_FALSE(
+        read_delivery_reply(one(integer(6), integer(1), string(""), string("")), 1, reason));
+    EXPECT_FALSE(
+        read_delivery_reply(one(integer(1), integer(-1), string(""), string("")), 1, reason));
+    EXPECT_FALSE(read_delivery_reply(one(integer(1), integer(1LL << 40), string(""), string("")), 1,
+                                     reason));
+    EXPECT_FALSE(
+        read_delivery_reply(one(integer(1), integer(1), integer(3), string("")), 1, reason));
+    EXPECT_FALSE(
+        read_delivery_reply(one(integer(1), integer(1), string(""), integer(3)), 1, reason));
     // A good first item does not hide a bad second one.
-    EXPECT_FALSE(read_delivery_reply(
-        array({integer(1), integer(1), string("1-0"), integer(7), integer(1), string("")}), 2,
-        reason));
+    EXPECT_FALSE(read_delivery_reply(array({integer(1), integer(1), string("1-0"), string(""),
+                                            integer(7), integer(1), string(""), string("")}),
+                                     2, reason));
     redis_reply nil;
     EXPECT_FALSE(read_delivery_reply(nil, 1, reason));
 }

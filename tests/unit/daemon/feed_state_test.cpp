@@ -58,7 +58,6 @@ feed_state every_field_set() {
 
 TEST(FeedState, KeysShareAHashTag) {
     EXPECT_EQ(feed_state_key("hn"), "feedwire:feed:{hn}");
-    EXPECT_EQ(seen_key("hn"), "feedwire:seen:{hn}");
 }
 
 TEST(FeedState, RoundTripsEveryField) {

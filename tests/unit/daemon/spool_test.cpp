@@ -51,7 +51,7 @@ protected:
         return {"FCALL",
                 "feedwire_deliver",
                 "1",
-                "feedwire:seen:{f}",
+                "feedwire:{dedup}:entries:f:1",
                 std::to_string(i),
                 std::string(static_cast<std::size_t>(i % 5) * 100, 'x'),
                 std::string()};

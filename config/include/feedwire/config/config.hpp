@@ -72,6 +72,26 @@ struct daemon_config {
     std::chrono::milliseconds spool_sync{std::chrono::seconds{1}};
 };
 
+// What to do with an item found to near-duplicate one another feed
+// delivered within the window: deliver it with duplicate_of set (mark),
+// leave it out of the stream (drop), or not look (off).
+enum class near_duplicate_action { mark, drop, off };
+
+// The dedup state in Redis: how long delivered items are remembered (an
+// entry polled again within it is not delivered again), and the window in
+// which another feed's republication counts as a near-duplicate.
+struct dedup_config {
+    std::chrono::milliseconds retention{std::chrono::hours{24 * 30}};
+    std::chrono::milliseconds near_window{std::chrono::hours{72}};
+    near_duplicate_action near_duplicates = near_duplicate_action::mark;
+    // Per stream name, overriding near_duplicates.
+    std::map<std::string, near_duplicate_action> streams;
+    near_duplicate_action action_for(const std::string& stream) const {
+        auto it = streams.find(stream);
+        return it == streams.end() ? near_duplicates : it->second;
+    }
+};
+
 struct feed_config {
     std::string id;  // given, or derived from url (derive_feed_id)
     std::string url;
@@ -93,6 +113,7 @@ struct feed_config {
 struct configuration {
     redis_config redis;
     daemon_config daemon;
+    dedup_config dedup;
     std::vector<feed_config> feeds;
     std::vector<std::string> files;  // every file read, main file first
 };

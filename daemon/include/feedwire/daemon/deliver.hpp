@@ -2,19 +2,38 @@
 //
 // One Redis 7 FUNCTION, loaded with FUNCTION LOAD REPLACE at every connect
 // (functions survive restarts and replicate; EVALSHA's script cache does
-// not), does the check and the writes in one atomic step per item:
-//   seen hash `feedwire:seen:{<feed>}`: uri -> "<content fingerprint> <revision>"
-//   unseen uri            -> XADD to every stream (event=new, revision 1)
-//   same fingerprint      -> nothing (already delivered)
-//   changed fingerprint   -> XADD (event=update, revision+1)
-// then records the uri. A crash between check and XADD cannot happen, and
-// resending after a lost reply delivers nothing twice.
+// not), does the checks and the writes of a batch in one atomic step:
+//   same feed, same uri, same content fingerprint -> nothing (unchanged)
+//   same feed, same uri, other fingerprint        -> XADD event=update, revision+1
+//   same canonical url or same content as an item another feed delivered
+//                                                 -> nothing; the feed joins
+//                                                    the item's sightings record
+//   MinHash close to another feed's item in the near window
+//                                                 -> XADD with duplicate_of, or
+//                                                    dropped, per stream
+//   otherwise                                     -> XADD event=new, revision 1
+// A crash between check and XADD cannot happen, and resending after a lost
+// reply delivers nothing twice.
+//
+// The dedup state (every key carries the {dedup} hash tag, so one FCALL's
+// keys share a Cluster slot):
+//   feedwire:{dedup}:entries:<feed>:<epoch>  hash: entry hash -> fingerprint, kind, revision
+//   feedwire:{dedup}:articles:<epoch>        hash: url or content hash -> feed, uri
+//   feedwire:{dedup}:sightings:<uri>         hash: feed -> that feed's uri for the item
+//   feedwire:{dedup}:bands:<epoch>           hash: LSH band -> up to 8 entry hashes
+//   feedwire:{dedup}:near:<epoch>            hash: entry hash -> signature, feed, uri
+// Hashes are 8 bytes of SHA-256. Exact keys cover epochs of 10 days and
+// expire `retention` after their epoch ends; near keys cover 1 day and
+// expire `near_window` after. Lookups read every epoch still alive, and an
+// item a feed still carries is copied forward, so it is never forgotten
+// while it is there.
 //
 // Items of one feed go in batches of up to 64 per FCALL, sent back to back
 // (pipelined through the client's in-flight window), not one round trip
 // each.
 #pragma once
 
+#include "feedwire/config/config.hpp"
 #include "feedwire/daemon/redis.hpp"
 #include "feedwire/daemon/spool.hpp"
 #include "feedwire/feeds/item.hpp"
@@ -41,17 +60,19 @@ std::vector<std::string> delivery_library_load_command();
 std::vector<std::string> route_streams(std::string_view stream_template, const std::string& feed_id,
                                        const std::vector<std::string>& tags);
 
-// What one item sends: the stream entry's fields and the item's JSON
-// (always with "revision":1; the function patches it). Serializing is the
-// costly part of delivery, so the service prepares payloads on its parse
-// workers, off the I/O thread.
+// What one item sends: its dedup keys, the stream entry's fields and the
+// item's JSON (always with "revision":1; the function patches it).
+// Serializing is the costly part of delivery, so the service prepares
+// payloads on its parse workers, off the I/O thread.
 struct delivery_payload {
     std::string uri;
-    std::string fingerprint;
+    // 24 bytes: 8 bytes of SHA-256 of the uri, of the content fingerprint,
+    // and of the url (zeros without a url).
+    std::string keys;
+    std::string minhash;  // 258 raw bytes (count, 128 bins, little-endian), or empty
     std::string url;
     std::string headline;
     std::string versioncreated;  // falls back to firstcreated
-    std::string duplicate_of;
     std::string json;
     std::size_t size() const;  // bytes it adds to a command
 };
@@ -63,14 +84,41 @@ delivery_payload prepare_delivery(const feeds::item& item);
 inline constexpr std::size_t max_batch_items = 64;
 inline constexpr std::size_t max_batch_bytes = std::size_t{1} << 20;
 
+// Epochs of the dedup keys (see above).
+inline constexpr std::chrono::seconds exact_epoch{std::chrono::hours{24 * 10}};
+inline constexpr std::chrono::seconds near_epoch{std::chrono::hours{24}};
+
+std::string entries_key(const std::string& feed_id, std::int64_t epoch);
+std::string articles_key(std::int64_t epoch);
+std::string bands_key(std::int64_t epoch);
+std::string near_key(std::int64_t epoch);
+// Where consumers look up which feeds carried the item `uri`.
+std::string sightings_key(const std::string& uri);
+
+// Where one batch goes and what the function needs to know about time.
+struct delivery_target {
+    std::string feed_id;
+    std::vector<std::string> streams;
+    std::vector<config::near_duplicate_action> actions;  // per stream; missing = mark
+    std::uint64_t maxlen = 100000;
+    std::chrono::seconds retention{std::chrono::hours{24 * 30}};
+    std::chrono::seconds near_window{std::chrono::hours{72}};
+    std::chrono::system_clock::time_point now{};
+};
+
 // FCALL feedwire_deliver argv for a batch of items; the payloads' strings
 // are moved into it.
-std::vector<std::string> deliver_command(const std::string& feed_id,
-                                         std::span<delivery_payload> payloads,
-                                         const std::vector<std::string>& streams,
-                                         std::uint64_t maxlen);
+std::vector<std::string> deliver_command(const delivery_target& target,
+                                         std::span<delivery_payload> payloads);
 
-enum class delivery_event { added, updated, unchanged };
+enum class delivery_event {
+    added,
+    updated,
+    unchanged,
+    duplicate,              // another feed delivered it: only recorded as a sighting
+    near_duplicate,         // delivered with duplicate_of (where a stream marks)
+    near_duplicate_dropped  // every stream drops near-duplicates
+};
 
 // Since start: what went through the spool.
 struct spool_counters {
@@ -85,7 +133,8 @@ struct spool_counters {
 struct delivery_result {
     delivery_event event = delivery_event::unchanged;
     std::uint32_t revision = 0;
-    std::string stream_id;  // id of the entry in the first stream; empty when unchanged
+    std::string stream_id;  // id of the first stream entry; empty when nothing was appended
+    std::string related;    // duplicate and near-duplicates: the uri of the first item
 };
 
 // Reads the function's reply for a batch of `count` items; nullopt +
@@ -99,6 +148,9 @@ struct batch_summary {
     std::size_t added = 0;
     std::size_t updated = 0;
     std::size_t unchanged = 0;
+    std::size_t duplicates = 0;       // cross-feed: recorded as sightings
+    std::size_t near_duplicates = 0;  // delivered marked
+    std::size_t near_dropped = 0;
     std::size_t spooled = 0;  // durably in the spool, delivered when Redis returns
     std::size_t failed = 0;   // gave up (see error)
     std::string error;        // first failure, for the feed's status
@@ -107,6 +159,11 @@ struct batch_summary {
 
 struct deliverer_options {
     std::uint64_t maxlen = 100000;  // MAXLEN ~ per stream
+    config::dedup_config dedup;
+    // The time that picks the dedup epochs (tests move it).
+    std::function<std::chrono::system_clock::time_point()> now = [] {
+        return std::chrono::system_clock::now();
+    };
     // Where commands wait while Redis is away (none: they wait in memory,
     // retried up to max_attempts). With a spool, a command goes to disk
     // when Redis is not connected, when its outcome is unknown (a lost

@@ -41,7 +41,6 @@ struct feed_state {
 };
 
 std::string feed_state_key(const std::string& feed_id);  // "feedwire:feed:{id}"
-std::string seen_key(const std::string& feed_id);        // "feedwire:seen:{id}"
 
 std::vector<std::pair<std::string, std::string>> to_fields(const feed_state& state);
 // Every field name to_fields() may write, so a save can HDEL the ones it

@@ -52,6 +52,9 @@ struct run_summary {
     std::size_t polls = 0;
     std::size_t failed = 0;
     std::size_t items_delivered = 0;
+    // Found in another feed's delivery: sightings, and near-duplicates
+    // (delivered marked, or dropped).
+    std::size_t items_duplicate = 0;
     std::size_t items_spooled = 0;  // written to the spool while Redis was away
     std::size_t spool_records = 0;  // left in the spool at exit
     std::vector<feed_report> failures;
