@@ -40,13 +40,10 @@ payload=$(head -c 1000 /dev/zero | tr '\0' x)
 rb=$(redis-benchmark -s "$tmp/redis.sock" -c 1 -P 64 -n "$items" -q \
   XADD bench:rb '*' item "$payload" 2>/dev/null | tr '\r' '\n' |
   awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") v = $(i - 1) } END { print v }')
-memory=$(redis-cli -s "$tmp/redis.sock" memory usage 'feedwire:seen:{bench}' samples 0)
-per_item=$(awk -v m="$memory" -v n="$items" 'BEGIN { printf "%.0f", m / n }')
-
 printf '%-34s %12s %10s\n' "" "items/s" "x xadd"
 printf '%-34s %12s %10s\n' "redis-benchmark XADD -P 64 (1 KB)" "$rb" -
-for phase in xadd deliver unchanged; do
+for phase in xadd exact unchanged near; do
   printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
     "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
 done
-echo "seen hash: $memory bytes for $items items ($per_item bytes per item)"
+echo "Redis memory per item: exact layer ${rate[exact_bytes]} bytes, near layer ${rate[near_bytes]} bytes"

@@ -4,19 +4,32 @@
 //
 //   deliver_bench SOCKET [ITEMS]
 //
-// Prints "<phase> <items/s>" for:
-//   xadd       plain pipelined XADD of the same fields and item JSON, with
-//              the same MAXLEN ~ 100000 the function uses (the ceiling)
-//   deliver    feedwire_deliver, new items (check, XADD, record)
-//   unchanged  feedwire_deliver of the same items again (check only)
+// Prints "<phase> <value>" for:
+//   xadd        plain pipelined XADD of the same fields and item JSON, with
+//               the same MAXLEN ~ 100000 the function uses (the ceiling),
+//               items/s; run before and after the deliveries, the mean
+//   exact       feedwire_deliver of new items with exact dedup (same entry,
+//               same url or text from another feed), near-duplicates off
+//   unchanged   the same items again (the checks alone)
+//   near        new items with near-duplicate banding too (after FLUSHALL)
+//   exact_bytes Redis memory of the exact layer per item (entries and
+//               articles hashes, MEMORY USAGE over every key)
+//   near_bytes  the same for the near layer (bands and signatures)
+// Items come from 500-item feeds, as the daemon hands them over; their
+// texts are 1 KB of words drawn at random, so every item has its own
+// MinHash signature.
 #include "feedwire/daemon/deliver.hpp"
 #include "feedwire/daemon/redis.hpp"
+#include "feedwire/feeds/fingerprint.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -26,23 +39,119 @@ namespace asio = boost::asio;
 using namespace feedwire;
 using clock_type = std::chrono::steady_clock;
 
-feeds::item make_item(int i) {
+constexpr int feed_size = 500;
+
+std::string feed_of(int i) { return "bench-" + std::to_string(i / feed_size); }
+
+std::string words(std::mt19937& rng, std::size_t bytes) {
+    static const char* const vocabulary[] = {
+        "minister", "talks",   "delegations", "round",  "Geneva",  "agreed",  "said",
+        "percent",  "market",  "shares",      "oil",    "prices",  "central", "bank",
+        "rate",     "growth",  "government",  "police", "court",   "ruling",  "election",
+        "votes",    "counted", "president",   "visit",  "summit",  "trade",   "deal",
+        "strike",   "workers", "union",       "port",   "ships",   "weather", "storm",
+        "flood",    "rescue",  "team",        "match",  "league",  "season",  "coach",
+        "the",      "of",      "and",         "to",     "in",      "on",      "for",
+        "with",     "after",   "before",      "during", "against", "between", "about"};
+    std::uniform_int_distribution<std::size_t> pick(0, std::size(vocabulary) - 1);
+    std::string out;
+    while (out.size() < bytes) {
+        if (!out.empty()) out.push_back(' ');
+        out += vocabulary[pick(rng)];
+    }
+    return out;
+}
+
+feeds::item make_item(int i, std::mt19937& rng) {
     feeds::item it;
     it.uri = "feedwire:bench-" + std::to_string(i);
     it.guid = "urn:bench:" + std::to_string(i);
     it.url = "https://news.example/story/" + std::to_string(i);
     it.headline = "Talks resume in Geneva as delegations meet for round " + std::to_string(i);
     // About 1 KB of item JSON, like a short dispatch.
-    it.body_text = "GENEVA, November 22. /TASS/. " + std::string(760, 'x');
+    it.body_text = "GENEVA, November 22. /TASS/. " + words(rng, 560);
     it.firstcreated = std::chrono::sys_days{std::chrono::year{2025} / 11 / 22};
-    it.source.feed = "bench";
-    it.fingerprint.content = "f" + std::to_string(i);
+    it.source.feed = feed_of(i);
+    it.fingerprint.content = feeds::content_fingerprint(it.headline, it.body_text);
+    it.fingerprint.minhash = feeds::minhash_signature(it.body_text);
     return it;
 }
 
 template <typename Done>
 void run_until(asio::io_context& io, Done done) {
     while (!done()) io.run_one();
+}
+
+daemon::redis_reply call(asio::io_context& io, daemon::redis_client& redis,
+                         std::vector<std::string> argv) {
+    std::optional<daemon::redis_reply> out;
+    redis.command(std::move(argv),
+                  [&](daemon::redis_result r) { out = r ? std::move(*r) : daemon::redis_reply{}; });
+    run_until(io, [&] { return out.has_value(); });
+    return *out;
+}
+
+// MEMORY USAGE summed over the dedup keys whose name holds `kind`.
+long long memory_of(asio::io_context& io, daemon::redis_client& redis,
+                    const std::vector<std::string>& kinds) {
+    long long total = 0;
+    std::string cursor = "0";
+    do {
+        auto r = call(io, redis, {"SCAN", cursor, "MATCH", "feedwire:{dedup}:*", "COUNT", "1000"});
+        if (r.elements.size() != 2) break;
+        cursor = r.elements[0].str;
+        for (const auto& key : r.elements[1].elements) {
+            bool wanted = false;
+            for (const auto& k : kinds) wanted = wanted || key.str.find(k) != std::string::npos;
+            if (!wanted) continue;
+            total += call(io, redis, {"MEMORY", "USAGE", key.str, "SAMPLES", "0"}).integer;
+        }
+    } while (cursor != "0");
+    return total;
+}
+
+double plain_xadd(asio::io_context& io, daemon::redis_client& redis,
+                  const std::vector<daemon::delivery_payload>& payloads) {
+    int answered = 0;
+    const auto began = clock_type::now();
+    for (const auto& p : payloads) {
+        redis.command(
+            {"XADD", "bench:xadd", "MAXLEN",   "~",        "100000",         "*",
+             "uri",  p.uri,        "event",    "new",      "feed",           "bench",
+             "url",  p.url,        "headline", p.headline, "versioncreated", p.versioncreated,
+             "item", p.json},
+            [&](daemon::redis_result) { ++answered; });
+    }
+    run_until(io, [&] { return answered == static_cast<int>(payloads.size()); });
+    const double s = std::chrono::duration<double>(clock_type::now() - began).count();
+    return static_cast<double>(payloads.size()) / s;
+}
+
+double through_function(asio::io_context& io, daemon::deliverer& delivery,
+                        const std::vector<daemon::delivery_payload>& payloads) {
+    const int count = static_cast<int>(payloads.size());
+    // The copies are made before the clock starts: the daemon moves its
+    // payloads.
+    std::vector<std::vector<daemon::delivery_payload>> feeds;
+    for (int first = 0; first < count; first += feed_size) {
+        feeds.emplace_back(payloads.begin() + first,
+                           payloads.begin() + std::min(count, first + feed_size));
+    }
+    std::size_t settled = 0;
+    std::size_t failed = 0;
+    const auto began = clock_type::now();
+    for (std::size_t f = 0; f < feeds.size(); ++f) {
+        const auto n = feeds[f].size();
+        delivery.deliver(feed_of(static_cast<int>(f) * feed_size), std::move(feeds[f]),
+                         {"bench:deliver"}, [&, n](daemon::batch_summary s) {
+                             settled += n;
+                             failed += s.failed;
+                         });
+    }
+    run_until(io, [&] { return settled == static_cast<std::size_t>(count); });
+    const double s = std::chrono::duration<double>(clock_type::now() - began).count();
+    if (failed > 0) std::fprintf(stderr, "deliver_bench: %zu items failed\n", failed);
+    return count / s;
 }
 
 }  // namespace
@@ -58,56 +167,48 @@ int main(int argc, char** argv) {
     where.scheme = config::redis_scheme::unix_socket;
     where.socket_path = argv[1];
     daemon::redis_client redis(io, where);
-    redis.set_prelude({daemon::delivery_library_load_command()});
+    auto load = daemon::delivery_library_load_command();
+    if (const char* alt = std::getenv("DELIVER_BENCH_LIBRARY")) {
+        std::ifstream in(alt);
+        load[3].assign(std::istreambuf_iterator<char>(in), {});
+    }
+    redis.set_prelude({load});
     redis.start();
     run_until(io, [&] { return redis.is_connected(); });
 
+    std::mt19937 rng(20261127);
     std::vector<daemon::delivery_payload> payloads;
     payloads.reserve(static_cast<std::size_t>(count));
-    for (int i = 0; i < count; ++i) payloads.push_back(daemon::prepare_delivery(make_item(i)));
+    for (int i = 0; i < count; ++i) payloads.push_back(daemon::prepare_delivery(make_item(i, rng)));
 
-    // The ceiling: XADD of the same fields and trimming, one command per
-    // item, window-pipelined.
-    {
-        int answered = 0;
-        const auto began = clock_type::now();
-        for (const auto& p : payloads) {
-            redis.command(
-                {"XADD", "bench:xadd", "MAXLEN",   "~",        "100000",         "*",
-                 "uri",  p.uri,        "event",    "new",      "feed",           "bench",
-                 "url",  p.url,        "headline", p.headline, "versioncreated", p.versioncreated,
-                 "item", p.json},
-                [&](daemon::redis_result) { ++answered; });
-        }
-        run_until(io, [&] { return answered == count; });
-        const double s = std::chrono::duration<double>(clock_type::now() - began).count();
-        std::printf("xadd %.0f\n", count / s);
+    if (std::getenv("DELIVER_BENCH_NEAR_ONLY") != nullptr) {
+        daemon::deliverer near(io, redis, daemon::deliverer_options{});
+        std::printf("near %.0f\n", through_function(io, near, payloads));
+        return 0;
     }
-    daemon::deliverer delivery(io, redis);
-    for (const char* phase : {"deliver", "unchanged"}) {
-        // Feeds of 500 items, as the daemon hands them over. The copies
-        // are made before the clock starts: the daemon moves its payloads.
-        std::vector<std::vector<daemon::delivery_payload>> feeds;
-        for (int first = 0; first < count; first += 500) {
-            feeds.emplace_back(payloads.begin() + first,
-                               payloads.begin() + std::min(count, first + 500));
-        }
-        std::size_t settled = 0;
-        std::size_t failed = 0;
-        const auto began = clock_type::now();
-        for (auto& batch : feeds) {
-            const auto n = batch.size();
-            delivery.deliver("bench", std::move(batch), {"bench:deliver"},
-                             [&, n](daemon::batch_summary s) {
-                                 settled += n;
-                                 failed += s.failed;
-                             });
-        }
-        run_until(io, [&] { return settled == static_cast<std::size_t>(count); });
-        const double s = std::chrono::duration<double>(clock_type::now() - began).count();
-        if (failed > 0) std::fprintf(stderr, "deliver_bench: %zu items failed\n", failed);
-        std::printf("%s %.0f\n", phase, count / s);
-    }
+    const double xadd_before = plain_xadd(io, redis, payloads);
+    call(io, redis, {"FLUSHALL"});
+
+    daemon::deliverer_options exact_only;
+    exact_only.dedup.near_duplicates = config::near_duplicate_action::off;
+    daemon::deliverer exact(io, redis, exact_only);
+    const double exact_rate = through_function(io, exact, payloads);
+    const double unchanged_rate = through_function(io, exact, payloads);
+    const long long exact_bytes = memory_of(io, redis, {":entries:", ":articles:"});
+    call(io, redis, {"FLUSHALL"});
+
+    daemon::deliverer near(io, redis, daemon::deliverer_options{});
+    const double near_rate = through_function(io, near, payloads);
+    const long long near_bytes = memory_of(io, redis, {":bands:", ":near:"});
+    call(io, redis, {"FLUSHALL"});
+
+    const double xadd_after = plain_xadd(io, redis, payloads);
+    std::printf("xadd %.0f\n", (xadd_before + xadd_after) / 2);
+    std::printf("exact %.0f\n", exact_rate);
+    std::printf("unchanged %.0f\n", unchanged_rate);
+    std::printf("near %.0f\n", near_rate);
+    std::printf("exact_bytes %.1f\n", static_cast<double>(exact_bytes) / count);
+    std::printf("near_bytes %.1f\n", static_cast<double>(near_bytes) / count);
     redis.stop();
     return 0;
 }

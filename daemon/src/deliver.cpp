@@ -38,7 +38,8 @@ namespace asio = boost::asio;
 // exact keys, EXPIREAT of the newest near keys, one action per stream
 // ('m' mark, 'd' drop, 'o' off), retention in seconds (sighting records),
 // then 7 per item: uri, key blob (entry, content and url hashes, 8 bytes
-// each), raw MinHash signature (258 bytes, or empty), url, headline,
+// each), raw MinHash signature (258 bytes) and its 32 LSH band keys (5
+// bytes each: band number, its two bins), or empty, url, headline,
 // versioncreated, item JSON (with "revision":1).
 // Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
 // another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
@@ -79,21 +80,31 @@ local function lookup(keys, first, count, fields)
     return found, where, newest
 end
 
-local function signature(raw)
-    return {string.byte(raw, 1, 258)}
-end
-
--- The rule of fingerprint.hpp: Jaccard >= 0.6 or containment >= 0.8, and
+-- The rule of fingerprint.hpp over two raw signatures (shingle count, then
+-- 128 bins, 2 bytes each): Jaccard >= 0.6 or containment >= 0.8, and
 -- Jaccard >= 0.8 alone when the smaller text has fewer than 40 shingles.
+-- Compared 16 bytes at a time: no table per signature.
 local function similarity(a, b)
+    local byte = string.byte
     local same = 0
-    for i = 3, 257, 2 do
-        if a[i] == b[i] and a[i + 1] == b[i + 1] then same = same + 1 end
+    for i = 3, 257, 16 do
+        local a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16 = byte(a, i, i + 15)
+        local b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16 = byte(b, i, i + 15)
+        if a1 == b1 and a2 == b2 then same = same + 1 end
+        if a3 == b3 and a4 == b4 then same = same + 1 end
+        if a5 == b5 and a6 == b6 then same = same + 1 end
+        if a7 == b7 and a8 == b8 then same = same + 1 end
+        if a9 == b9 and a10 == b10 then same = same + 1 end
+        if a11 == b11 and a12 == b12 then same = same + 1 end
+        if a13 == b13 and a14 == b14 then same = same + 1 end
+        if a15 == b15 and a16 == b16 then same = same + 1 end
     end
     local j = (same / 128 - CHANCE) / (1 - CHANCE)
     if j < 0 then j = 0 end
     if j > 1 then j = 1 end
-    local na, nb = a[1] + 256 * a[2], b[1] + 256 * b[2]
+    local x1, x2 = byte(a, 1, 2)
+    local y1, y2 = byte(b, 1, 2)
+    local na, nb = x1 + 256 * x2, y1 + 256 * y2
     local smaller = math.min(na, nb)
     if smaller < 40 then return j, j >= 0.8 end
     local c = 0
@@ -123,7 +134,7 @@ local function deliver(keys, args)
     -- 2. Which items may be new: no record, or a record of a sighting whose
     -- text changed. Their canonical url and content are looked up across
     -- feeds, and their bands for near-duplicates.
-    local candidates, afields, bfields = {}, {}, {}
+    local candidates, afields, bfields, item_bands = {}, {}, {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
         local blob, sig = args[at + 1], args[at + 2]
@@ -139,10 +150,14 @@ local function deliver(keys, args)
             local uh = string.sub(blob, 17, 24)
             if uh ~= '\0\0\0\0\0\0\0\0' then afields[#afields + 1] = 'u' .. uh end
             afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
-            if near_on and #sig == 258 then
+            if near_on and #sig == 418 then
+                local mine = {}
                 for b = 0, 31 do
-                    bfields[#bfields + 1] = string.char(b) .. string.sub(sig, 3 + 4 * b, 6 + 4 * b)
+                    local field = string.sub(sig, 259 + 5 * b, 263 + 5 * b)
+                    mine[b + 1] = field
+                    bfields[#bfields + 1] = field
                 end
+                item_bands[k] = mine
             end
         end
     end
@@ -173,7 +188,7 @@ local function deliver(keys, args)
             if v and #v > 258 then
                 local nl = string.find(v, '\n', 259, true)
                 if nl then
-                    near_records[ref_list[i]] = {sig = signature(string.sub(v, 1, 258)),
+                    near_records[ref_list[i]] = {sig = string.sub(v, 1, 258),
                         feed = string.sub(v, 259, nl - 1), uri = string.sub(v, nl + 1)}
                 end
             end
@@ -226,19 +241,17 @@ local function deliver(keys, args)
                 entry_writes[#entry_writes + 1] = eh
                 entry_writes[#entry_writes + 1] = value
                 written_entry[eh] = value
-            elseif near_on and #sig == 258 then
-                local mine = signature(sig)
+            elseif item_bands[k] then
                 local best, best_j = nil, -1
                 local seen_ref = {}
-                for b = 0, 31 do
-                    local field = string.char(b) .. string.sub(sig, 3 + 4 * b, 6 + 4 * b)
-                    local value = band_values[field] or ''
+                for b = 1, 32 do
+                    local value = band_values[item_bands[k][b]] or ''
                     for p = 1, #value, 8 do
                         local ref = string.sub(value, p, p + 7)
                         local r = near_records[ref]
                         if r and not seen_ref[ref] and r.feed ~= feed then
                             seen_ref[ref] = true
-                            local j, near = similarity(mine, r.sig)
+                            local j, near = similarity(sig, r.sig)
                             if near and j > best_j then best, best_j = r, j end
                         end
                     end
@@ -320,12 +333,12 @@ local function deliver(keys, args)
             article_writes[#article_writes + 1] = 'c' .. fp
             article_writes[#article_writes + 1] = ref
             articles['c' .. fp] = ref
-            if near_on and #sig == 258 and status ~= 2 then
+            if item_bands[k] and status ~= 2 then
                 -- Later republications find this item, or the one it repeats.
                 near_writes[#near_writes + 1] = eh
-                near_writes[#near_writes + 1] = sig .. feed .. '\n' .. (duplicate_of or uri)
-                for b = 0, 31 do
-                    local field = string.char(b) .. string.sub(sig, 3 + 4 * b, 6 + 4 * b)
+                near_writes[#near_writes + 1] = string.sub(sig, 1, 258) .. feed .. '\n' .. (duplicate_of or uri)
+                for b = 1, 32 do
+                    local field = item_bands[k][b]
                     local value = (written_band[field] or bands_now[field] or '') .. eh
                     if #value > 64 then value = string.sub(value, -64) end
                     written_band[field] = value
@@ -450,13 +463,20 @@ delivery_payload prepare_delivery(const feeds::item& item) {
     p.keys = hash8(item.uri) + hash8(item.fingerprint.content) +
              (item.url.empty() ? std::string(8, '\0') : hash8(item.url));
     if (auto m = feeds::decode_minhash(item.fingerprint.minhash)) {
-        p.minhash.reserve(2 + 2 * feeds::minhash_bins);
+        p.minhash.reserve(2 + 2 * feeds::minhash_bins +
+                          feeds::minhash_bands * (1 + 2 * feeds::minhash_band_rows));
         const auto put = [&](std::uint32_t v) {
             p.minhash.push_back(static_cast<char>(v & 0xFFU));
             p.minhash.push_back(static_cast<char>((v >> 8U) & 0xFFU));
         };
         put(std::min<std::uint32_t>(m->shingles, 0xFFFF));
         for (auto bin : m->bins) put(bin);
+        // The band keys, ready for the function: band number, then its bins.
+        for (std::size_t band = 0; band < feeds::minhash_bands; ++band) {
+            p.minhash.push_back(static_cast<char>(band));
+            p.minhash.append(p.minhash, 2 + 2 * feeds::minhash_band_rows * band,
+                             2 * feeds::minhash_band_rows);
+        }
     }
     p.url = item.url;
     p.headline = item.headline;

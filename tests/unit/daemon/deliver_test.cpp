@@ -84,11 +84,16 @@ TEST(PrepareDelivery, NoUrlGivesZeroUrlHashAndASignatureTravelsRaw) {
     EXPECT_EQ(p.keys.substr(16), std::string(8, '\0'));
     const auto m = feeds::decode_minhash(it.fingerprint.minhash);
     ASSERT_TRUE(m);
-    ASSERT_EQ(p.minhash.size(), 258u);
+    ASSERT_EQ(p.minhash.size(), 258u + 32u * 5u);
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(p.minhash[i]); };
     EXPECT_EQ(byte(0) + 256u * byte(1), m->shingles);
     for (std::size_t b = 0; b < feeds::minhash_bins; ++b)
         EXPECT_EQ(byte(2 + 2 * b) + 256u * byte(3 + 2 * b), m->bins[b]) << b;
+    // Band 5's key: its number, then bins 10 and 11.
+    const std::size_t at = 258 + 5 * 5;
+    EXPECT_EQ(byte(at), 5u);
+    EXPECT_EQ(byte(at + 1) + 256u * byte(at + 2), m->bins[10]);
+    EXPECT_EQ(byte(at + 3) + 256u * byte(at + 4), m->bins[11]);
 }
 
 TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {

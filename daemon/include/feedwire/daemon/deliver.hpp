@@ -69,7 +69,9 @@ struct delivery_payload {
     // 24 bytes: 8 bytes of SHA-256 of the uri, of the content fingerprint,
     // and of the url (zeros without a url).
     std::string keys;
-    std::string minhash;  // 258 raw bytes (count, 128 bins, little-endian), or empty
+    // 258 raw bytes (count, 128 bins, little-endian), then the 32 LSH band
+    // keys (band number, its 2 bins: 5 bytes each); or empty.
+    std::string minhash;
     std::string url;
     std::string headline;
     std::string versioncreated;  // falls back to firstcreated
