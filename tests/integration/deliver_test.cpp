@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -374,6 +375,54 @@ TEST_F(Deliver, AnUnrelatedStoryIsNotANearDuplicate) {
     ASSERT_TRUE(summary);
     EXPECT_EQ(summary->added, 1u);
     EXPECT_EQ(summary->near_duplicates, 0u);
+}
+
+TEST_F(Deliver, TwoDaemonsSharingRedisGiveTheAnswersOfOne) {
+    // A second daemon: its own connection and deliverer, the same Redis.
+    redis_options o;
+    o.connect_timeout = 1s;
+    o.command_timeout = 2s;
+    redis_client other_client(io_, redis_config_for(*server_), o);
+    other_client.set_prelude({delivery_library_load_command()});
+    other_client.start();
+    ASSERT_TRUE(run_until(io_, [&] { return other_client.is_connected(); }));
+    deliverer& mine = make_deliverer();
+    deliverer theirs(io_, other_client);
+    // Two agencies' feeds carry the same 200 stories (same urls, other
+    // ids); each daemon polls one feed, their batches interleave.
+    std::vector<feeds::item> a, b;
+    for (int i = 0; i < 200; ++i) {
+        a.push_back(make_item(i));
+        auto copy = make_item(1000 + i);
+        copy.url = a.back().url;
+        b.push_back(copy);
+    }
+    int done = 0;
+    std::size_t added = 0, duplicates = 0;
+    for (int round = 0; round < 4; ++round) {
+        const auto from = a.begin() + round * 50;
+        const auto to = b.begin() + round * 50;
+        mine.deliver("feed-a", std::vector<feeds::item>(from, from + 50), {"s"},
+                     [&](batch_summary s) {
+                         added += s.added;
+                         duplicates += s.duplicates;
+                         ++done;
+                     });
+        theirs.deliver("feed-b", std::vector<feeds::item>(to, to + 50), {"s"},
+                       [&](batch_summary s) {
+                           added += s.added;
+                           duplicates += s.duplicates;
+                           ++done;
+                       });
+    }
+    ASSERT_TRUE(run_until(io_, [&] { return done == 8; }));
+    EXPECT_EQ(added, 200u);
+    EXPECT_EQ(duplicates, 200u);
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 200u);
+    std::set<std::string> urls;
+    for (const auto& e : entries) urls.insert(e.field("url"));
+    EXPECT_EQ(urls.size(), 200u);
 }
 
 TEST_F(Deliver, RetentionForgetsOldItemsButNotOnesTheFeedStillCarries) {
