@@ -46,4 +46,4 @@ for phase in xadd exact unchanged near; do
   printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
     "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
 done
-echo "Redis memory per item: exact layer ${rate[exact_bytes]} bytes, near layer ${rate[near_bytes]} bytes"
+echo "Redis memory per item: entries ${rate[entries_bytes]} + articles ${rate[articles_bytes]} bytes (exact layer), near layer ${rate[near_bytes]} bytes"

@@ -12,8 +12,10 @@
 //               same url or text from another feed), near-duplicates off
 //   unchanged   the same items again (the checks alone)
 //   near        new items with near-duplicate banding too (after FLUSHALL)
-//   exact_bytes Redis memory of the exact layer per item (entries and
-//               articles hashes, MEMORY USAGE over every key)
+//   entries_bytes, articles_bytes
+//               Redis memory of the exact layer per item: the feeds'
+//               entries hashes, the cross-feed articles hashes (MEMORY
+//               USAGE over every key)
 //   near_bytes  the same for the near layer (bands and signatures)
 // Items come from 500-item feeds, as the daemon hands them over; their
 // texts are about 1 KB of words drawn at random (see words()), so every
@@ -208,7 +210,8 @@ int main(int argc, char** argv) {
     daemon::deliverer exact(io, redis, exact_only);
     const double exact_rate = through_function(io, exact, payloads);
     const double unchanged_rate = through_function(io, exact, payloads);
-    const long long exact_bytes = memory_of(io, redis, {":entries:", ":articles:"});
+    const long long entries_bytes = memory_of(io, redis, {":entries:"});
+    const long long articles_bytes = memory_of(io, redis, {":articles:"});
     call(io, redis, {"FLUSHALL"});
 
     daemon::deliverer near(io, redis, daemon::deliverer_options{});
@@ -221,7 +224,8 @@ int main(int argc, char** argv) {
     std::printf("exact %.0f\n", exact_rate);
     std::printf("unchanged %.0f\n", unchanged_rate);
     std::printf("near %.0f\n", near_rate);
-    std::printf("exact_bytes %.1f\n", static_cast<double>(exact_bytes) / count);
+    std::printf("entries_bytes %.1f\n", static_cast<double>(entries_bytes) / count);
+    std::printf("articles_bytes %.1f\n", static_cast<double>(articles_bytes) / count);
     std::printf("near_bytes %.1f\n", static_cast<double>(near_bytes) / count);
     redis.stop();
     return 0;

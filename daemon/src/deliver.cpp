@@ -163,7 +163,23 @@ local function deliver(keys, args)
     end
     local article = lookup(keys, A, ne, afields)
     local articles = {}
-    for i = 1, #afields do articles[afields[i]] = article[i] end
+    -- A content record of an item with a url names the url record
+    -- ("\0" .. url field) rather than repeating its feed and uri.
+    local pointers = {}
+    for i = 1, #afields do
+        local v = article[i]
+        if v and string.byte(v, 1) == 0 then pointers[#pointers + 1] = string.sub(v, 2) end
+        articles[afields[i]] = v
+    end
+    if #pointers > 0 then
+        local target = lookup(keys, A, ne, pointers)
+        local resolved = {}
+        for i = 1, #pointers do resolved['\0' .. pointers[i]] = target[i] end
+        for i = 1, #afields do
+            local v = articles[afields[i]]
+            if v and string.byte(v, 1) == 0 then articles[afields[i]] = resolved[v] end
+        end
+    end
     local bands_now, band_values = {}, {}
     if #bfields > 0 then
         local found, _, current = lookup(keys, B, nn, bfields)
@@ -215,10 +231,23 @@ local function deliver(keys, args)
             if string.sub(before, 1, 8) == fp then
                 status, revision, deliver_it = 0, old_revision, false
                 if not written_entry[eh] and entry_at[k] and entry_at[k] > 1 then
-                    -- Still carried by the feed: remembered for another retention.
+                    -- Still carried by the feed: remembered for another
+                    -- retention, and so is what other feeds match it by.
                     entry_writes[#entry_writes + 1] = eh
                     entry_writes[#entry_writes + 1] = before
                     written_entry[eh] = before
+                    if kind == 'd' then
+                        local ref = feed .. '\n' .. uri
+                        if uh ~= '\0\0\0\0\0\0\0\0' then
+                            article_writes[#article_writes + 1] = 'u' .. uh
+                            article_writes[#article_writes + 1] = ref
+                            article_writes[#article_writes + 1] = 'c' .. fp
+                            article_writes[#article_writes + 1] = '\0u' .. uh
+                        else
+                            article_writes[#article_writes + 1] = 'c' .. fp
+                            article_writes[#article_writes + 1] = ref
+                        end
+                    end
                 end
             elseif kind == 'd' then
                 status, revision, event = 2, old_revision + 1, 'update'
@@ -325,13 +354,18 @@ local function deliver(keys, args)
         end
         if deliver_it and status ~= 5 then
             local ref = feed .. '\n' .. uri
-            if status ~= 2 and uh ~= '\0\0\0\0\0\0\0\0' then
+            if uh ~= '\0\0\0\0\0\0\0\0' then
                 article_writes[#article_writes + 1] = 'u' .. uh
                 article_writes[#article_writes + 1] = ref
                 articles['u' .. uh] = ref
             end
             article_writes[#article_writes + 1] = 'c' .. fp
-            article_writes[#article_writes + 1] = ref
+            if uh ~= '\0\0\0\0\0\0\0\0' then
+                -- Where the url record is, not a second copy of it.
+                article_writes[#article_writes + 1] = '\0u' .. uh
+            else
+                article_writes[#article_writes + 1] = ref
+            end
             articles['c' .. fp] = ref
             if item_bands[k] and status ~= 2 then
                 -- Later republications find this item, or the one it repeats.

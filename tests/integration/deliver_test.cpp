@@ -452,6 +452,12 @@ TEST_F(Deliver, RetentionForgetsOldItemsButNotOnesTheFeedStillCarries) {
     auto entries = server_->xrange("s");
     ASSERT_EQ(entries.size(), 3u);
     EXPECT_EQ(entries[2].field("uri"), gone.uri);
+    // Another feed's copy of `kept` is still recognized by its url.
+    auto copy = make_item(3);
+    copy.url = kept.url;
+    auto elsewhere = deliver(d, {copy}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(elsewhere);
+    EXPECT_EQ(elsewhere->duplicates, 1u);
 }
 
 TEST_F(Deliver, LargeItemsGoInCommandsOfBoundedSize) {

@@ -18,7 +18,8 @@
 // The dedup state (every key carries the {dedup} hash tag, so one FCALL's
 // keys share a Cluster slot):
 //   feedwire:{dedup}:entries:<feed>:<epoch>  hash: entry hash -> fingerprint, kind, revision
-//   feedwire:{dedup}:articles:<epoch>        hash: url or content hash -> feed, uri
+//   feedwire:{dedup}:articles:<epoch>        hash: url hash -> feed, uri; content
+//                                              hash -> the url field (or feed, uri)
 //   feedwire:{dedup}:sightings:<uri>         hash: feed -> that feed's uri for the item
 //   feedwire:{dedup}:bands:<epoch>           hash: LSH band -> up to 8 entry hashes
 //   feedwire:{dedup}:near:<epoch>            hash: entry hash -> signature, feed, uri
