@@ -6,12 +6,12 @@
 #include "feedwire/daemon/service.hpp"
 #include "support/http_fixture_server.hpp"
 #include "support/redis_server.hpp"
+#include "support/run_command.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -26,6 +26,7 @@ using feedwire::test::http_fixture_server;
 using feedwire::test::http_request;
 using feedwire::test::http_response;
 using feedwire::test::redis_server;
+using feedwire::test::run_command;
 
 std::string rss(const std::vector<std::pair<std::string, std::string>>& items) {
     std::string out =
@@ -372,17 +373,6 @@ TEST_F(Daemon, ItemsFetchedWhileRedisIsAwaySurviveARestartInTheSpool) {
 }
 
 // The binary, as an operator runs it.
-int run_command(const std::string& command, std::string& output) {
-    output.clear();
-    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (pipe == nullptr) return -1;
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 TEST_F(Daemon, FeedwiredOnceExitCodes) {
     http_.route("/tass.xml", http_response::ok(rss({{"g1", "First"}})));
     http_.route("/missing.xml", http_response::status_only(404));
