@@ -483,11 +483,11 @@ std::string entries_key(const std::string& feed_id, std::int64_t epoch) {
 std::string articles_key(std::int64_t epoch) {
     return "feedwire:{dedup}:articles:" + std::to_string(epoch);
 }
-std::string bands_key(std::int64_t epoch) {
-    return "feedwire:{dedup}:bands:" + std::to_string(epoch);
+std::string bands_key(std::chrono::seconds window, std::int64_t epoch) {
+    return "feedwire:{dedup}:bands:" + std::to_string(window.count()) + ":" + std::to_string(epoch);
 }
-std::string near_key(std::int64_t epoch) {
-    return "feedwire:{dedup}:near:" + std::to_string(epoch);
+std::string near_key(std::chrono::seconds window, std::int64_t epoch) {
+    return "feedwire:{dedup}:near:" + std::to_string(window.count()) + ":" + std::to_string(epoch);
 }
 std::string sightings_key(const std::string& uri) { return "feedwire:{dedup}:sightings:" + uri; }
 
@@ -540,9 +540,10 @@ std::vector<std::string> deliver_command(const delivery_target& target,
     const auto retention = std::max(target.retention, seconds{1});
     const auto window = std::max(target.near_window, seconds{1});
     const std::int64_t exact_now = epoch_of(target.now, exact_epoch);
-    const std::int64_t near_now = epoch_of(target.now, near_epoch);
+    // Near keys: epochs as long as the window, so a lookup reads two.
+    const std::int64_t near_now = epoch_of(target.now, window);
     const std::int64_t ne = epochs_alive(retention, exact_epoch);
-    const std::int64_t nn = epochs_alive(window, near_epoch);
+    const std::int64_t nn = 2;
     std::vector<std::string> argv;
     argv.reserve(3 + static_cast<std::size_t>(2 * ne + 2 * nn) + target.streams.size() + 8 +
                  payloads.size() * 7);
@@ -553,15 +554,15 @@ std::vector<std::string> deliver_command(const delivery_target& target,
     for (std::int64_t e = 0; e < ne; ++e)
         argv.push_back(entries_key(target.feed_id, exact_now - e));
     for (std::int64_t e = 0; e < ne; ++e) argv.push_back(articles_key(exact_now - e));
-    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(bands_key(near_now - e));
-    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(near_key(near_now - e));
+    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(bands_key(window, near_now - e));
+    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(near_key(window, near_now - e));
     argv.insert(argv.end(), target.streams.begin(), target.streams.end());
     argv.push_back(std::to_string(target.maxlen));
     argv.push_back(target.feed_id);
     argv.push_back(std::to_string(ne));
     argv.push_back(std::to_string(nn));
     argv.push_back(std::to_string((exact_now + 1) * exact_epoch.count() + retention.count()));
-    argv.push_back(std::to_string((near_now + 1) * near_epoch.count() + window.count()));
+    argv.push_back(std::to_string((near_now + 2) * window.count()));
     std::string actions;
     for (std::size_t i = 0; i < target.streams.size(); ++i) {
         const auto a =

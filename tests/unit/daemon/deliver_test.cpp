@@ -110,11 +110,12 @@ TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     t.maxlen = 5000;
     t.retention = std::chrono::hours{24 * 30};
     t.near_window = std::chrono::hours{72};
-    // Day 20,000 since 1970 at noon: exact epoch 2,000, near epoch 20,000.
+    // Day 20,000 since 1970 at noon: exact epoch 2,000; near epoch (72 h)
+    // 6,666.
     t.now = std::chrono::system_clock::time_point{std::chrono::hours{24 * 20000 + 12}};
     auto argv = deliver_command(t, payloads);
-    // 30 days in epochs of 10 and 72 h in epochs of 1 day: 4 keys of each kind.
-    const std::size_t keys_n = 4 + 4 + 4 + 4 + 2;
+    // 30 days in epochs of 10: 4 keys of each exact kind; near keys: 2.
+    const std::size_t keys_n = 4 + 4 + 2 + 2 + 2;
     ASSERT_EQ(argv.size(), 3u + keys_n + 8u + 2u * 7u);
     EXPECT_EQ(argv[0], "FCALL");
     EXPECT_EQ(argv[1], "feedwire_deliver");
@@ -122,19 +123,20 @@ TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:tass:2000");
     EXPECT_EQ(argv[6], "feedwire:{dedup}:entries:tass:1997");
     EXPECT_EQ(argv[7], "feedwire:{dedup}:articles:2000");
-    EXPECT_EQ(argv[11], "feedwire:{dedup}:bands:20000");
-    EXPECT_EQ(argv[14], "feedwire:{dedup}:bands:19997");
-    EXPECT_EQ(argv[15], "feedwire:{dedup}:near:20000");
-    EXPECT_EQ(argv[19], "s1");
-    EXPECT_EQ(argv[20], "s2");
-    std::size_t a = 21;
+    EXPECT_EQ(argv[11], "feedwire:{dedup}:bands:259200:6666");
+    EXPECT_EQ(argv[12], "feedwire:{dedup}:bands:259200:6665");
+    EXPECT_EQ(argv[13], "feedwire:{dedup}:near:259200:6666");
+    EXPECT_EQ(argv[15], "s1");
+    EXPECT_EQ(argv[16], "s2");
+    std::size_t a = 17;
     EXPECT_EQ(argv[a], "5000");
     EXPECT_EQ(argv[a + 1], "tass");
     EXPECT_EQ(argv[a + 2], "4");
-    EXPECT_EQ(argv[a + 3], "4");
-    // Exact keys expire 30 days after their epoch ends, near keys 72 h after.
+    EXPECT_EQ(argv[a + 3], "2");
+    // Exact keys expire 30 days after their epoch ends, near keys a window
+    // after theirs.
     EXPECT_EQ(argv[a + 4], std::to_string(2001LL * 864000 + 30 * 86400));
-    EXPECT_EQ(argv[a + 5], std::to_string(20001LL * 86400 + 72 * 3600));
+    EXPECT_EQ(argv[a + 5], std::to_string(6668LL * 259200));
     EXPECT_EQ(argv[a + 6], "dm");
     EXPECT_EQ(argv[a + 7], std::to_string(30 * 86400));
     a += 8;
@@ -162,9 +164,9 @@ TEST(DeliverCommand, EpochsFollowRetentionAndTimeBefore1970) {
     EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:f:-1");
     EXPECT_EQ(argv[4], "feedwire:{dedup}:entries:f:-2");
     EXPECT_EQ(argv[5], "feedwire:{dedup}:articles:-1");
-    EXPECT_EQ(argv[7], "feedwire:{dedup}:bands:-1");
-    EXPECT_EQ(argv[9], "feedwire:{dedup}:near:-1");
-    EXPECT_EQ(argv[10], "feedwire:{dedup}:near:-2");
+    EXPECT_EQ(argv[7], "feedwire:{dedup}:bands:3600:-1");
+    EXPECT_EQ(argv[9], "feedwire:{dedup}:near:3600:-1");
+    EXPECT_EQ(argv[10], "feedwire:{dedup}:near:3600:-2");
 }
 
 TEST(DeliveryLibrary, LoadCommandCarriesTheSource) {

@@ -21,11 +21,11 @@
 //   feedwire:{dedup}:articles:<epoch>        hash: url hash -> feed, uri; content
 //                                              hash -> the url field (or feed, uri)
 //   feedwire:{dedup}:sightings:<uri>         hash: feed -> that feed's uri for the item
-//   feedwire:{dedup}:bands:<epoch>           hash: LSH band -> up to 8 entry hashes
-//   feedwire:{dedup}:near:<epoch>            hash: entry hash -> signature, feed, uri
+//   feedwire:{dedup}:bands:<window>:<epoch>  hash: LSH band -> up to 8 entry hashes
+//   feedwire:{dedup}:near:<window>:<epoch>   hash: entry hash -> signature, feed, uri
 // Hashes are 8 bytes of SHA-256. Exact keys cover epochs of 10 days and
-// expire `retention` after their epoch ends; near keys cover 1 day and
-// expire `near_window` after. Lookups read every epoch still alive, and an
+// expire `retention` after their epoch ends; near keys cover one
+// `near_window` and expire a window after theirs ends. Lookups read every epoch still alive, and an
 // item a feed still carries is copied forward, so it is never forgotten
 // while it is there.
 //
@@ -89,12 +89,12 @@ inline constexpr std::size_t max_batch_bytes = std::size_t{1} << 20;
 
 // Epochs of the dedup keys (see above).
 inline constexpr std::chrono::seconds exact_epoch{std::chrono::hours{24 * 10}};
-inline constexpr std::chrono::seconds near_epoch{std::chrono::hours{24}};
 
 std::string entries_key(const std::string& feed_id, std::int64_t epoch);
 std::string articles_key(std::int64_t epoch);
-std::string bands_key(std::int64_t epoch);
-std::string near_key(std::int64_t epoch);
+// Near keys: epochs as long as the window (in seconds, part of the name).
+std::string bands_key(std::chrono::seconds window, std::int64_t epoch);
+std::string near_key(std::chrono::seconds window, std::int64_t epoch);
 // Where consumers look up which feeds carried the item `uri`.
 std::string sightings_key(const std::string& uri);
 
