@@ -97,7 +97,7 @@ struct service::impl {
     impl(config::configuration c, service_options o)
         : config(std::move(c)),
           options(o),
-          redis(io, config.redis, redis_options{}),
+          redis(io, config.redis, client_options(config.redis)),
           http(io, fetcher_options{config.daemon.per_host_connections, 256}),
           disk(open_spool(config.daemon)),
           delivery(io, redis, delivery_options(config, o, disk.get())),
@@ -127,6 +127,13 @@ struct service::impl {
             spdlog::info("spool {}: {} records ({} bytes) wait for Redis", so.dir.string(),
                          out->stats().records, out->stats().bytes);
         return out;
+    }
+
+    static redis_options client_options(const config::redis_config& r) {
+        redis_options ro;
+        ro.connect_timeout = r.connect_timeout;
+        ro.command_timeout = r.command_timeout;
+        return ro;
     }
 
     static deliverer_options delivery_options(const config::configuration& c,
