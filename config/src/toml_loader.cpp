@@ -352,6 +352,20 @@ private:
         spec.headers = std::move(headers);
     }
 
+    // Shorter than a round trip under load drops healthy connections over
+    // and over; longer than an hour leaves a frozen server unnoticed.
+    std::optional<std::chrono::milliseconds> get_redis_timeout(const std::string& file,
+                                                               const toml::node& node,
+                                                               const std::string& key) {
+        auto d = get_duration(file, node, key);
+        if (!d) return std::nullopt;
+        if (*d < std::chrono::milliseconds{100} || *d > std::chrono::hours{1}) {
+            error(config_errc::bad_value, file, node, key, "must be between 100ms and 1h");
+            return std::nullopt;
+        }
+        return d;
+    }
+
     void read_redis(const std::string& file, const toml::node& node, redis_config& redis) {
         const auto* table = node.as_table();
         if (table == nullptr) return wrong_type(file, node, "redis", "a table");
@@ -363,7 +377,10 @@ private:
                 if (!url) continue;
                 std::string reason;
                 if (auto parsed = parse_redis_url(*url, reason)) {
+                    // The other keys of the table may come first.
                     parsed->maxlen = redis.maxlen;
+                    parsed->connect_timeout = redis.connect_timeout;
+                    parsed->command_timeout = redis.command_timeout;
                     redis = std::move(*parsed);
                 } else {
                     error(config_errc::bad_redis_url, file, value, key,
@@ -373,8 +390,13 @@ private:
                 if (const auto n = get_int(file, value, key, 1, std::int64_t{1} << 40)) {
                     redis.maxlen = static_cast<std::uint64_t>(*n);
                 }
+            } else if (name == "connect_timeout") {
+                if (auto d = get_redis_timeout(file, value, key)) redis.connect_timeout = *d;
+            } else if (name == "command_timeout") {
+                if (auto d = get_redis_timeout(file, value, key)) redis.command_timeout = *d;
             } else {
-                unknown_key(file, value, key, {"url", "maxlen"});
+                unknown_key(file, value, key,
+                            {"url", "maxlen", "connect_timeout", "command_timeout"});
             }
         }
     }

@@ -189,4 +189,10 @@ feed_state state_for_url(feed_state stored, const std::string& configured_url) {
     return stored;
 }
 
+bool is_newer_state(const feed_state& candidate, const feed_state& other) {
+    // Every save follows a poll, which sets last_poll; a state never saved
+    // has none and loses to any saved one.
+    return candidate.last_poll > other.last_poll;
+}
+
 }  // namespace feedwire::daemon

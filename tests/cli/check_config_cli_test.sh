@@ -20,12 +20,15 @@ check "example summary" $?
 [ ! -s "$tmp/err" ]; check "example has no warnings" $?
 
 # A broken file: every problem as FILE:LINE: key: message, exit 1.
-printf '[daemon]\nstate_dir = "/tmp"\n[[feed]]\nurl = "https://a.example/rss"\ninterval = "often"\n[redis]\nurll = "x"\n' >"$tmp/broken.toml"
+printf '[daemon]\nstate_dir = "/tmp"\n[[feed]]\nurl = "https://a.example/rss"\ninterval = "often"\n[redis]\nurll = "x"\ncommand_timeout = "10"\nconnect_timeout = "10ms"\n' >"$tmp/broken.toml"
 "$feedwire" check-config "$tmp/broken.toml" >"$tmp/out" 2>"$tmp/err"
 [ $? -eq 1 ]; check "broken exits 1" $?
 grep -q "broken.toml:5: feed.interval: " "$tmp/err"; check "bad duration names file:line and key" $?
 grep -q "broken.toml:7: redis.urll: unknown key; did you mean \"url\"?" "$tmp/err"
 check "unknown key with suggestion" $?
+grep -q "broken.toml:8: redis.command_timeout: " "$tmp/err"; check "bad redis timeout names file:line and key" $?
+grep -q "broken.toml:9: redis.connect_timeout: must be between 100ms and 1h" "$tmp/err"
+check "redis timeout out of range" $?
 [ ! -s "$tmp/out" ]; check "nothing on stdout when broken" $?
 
 # A missing file: exit 1.

@@ -4,6 +4,7 @@
 // asserts what reaches the stream and what the feed's saved state says.
 #include "feedwire/daemon/feed_state.hpp"
 #include "feedwire/daemon/service.hpp"
+#include "feedwire/daemon/state_files.hpp"
 #include "support/http_fixture_server.hpp"
 #include "support/redis_server.hpp"
 #include "support/run_command.hpp"
@@ -14,7 +15,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -370,6 +373,137 @@ TEST_F(Daemon, ItemsFetchedWhileRedisIsAwaySurviveARestartInTheSpool) {
     http_.route("/tass.xml", http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}})));
     EXPECT_TRUE(run_once({feed("tass", "/tass.xml")}).ok());
     EXPECT_EQ(redis_->xlen("feedwire:items"), 2);
+}
+
+// The feed's state file in state_dir/state, decoded; nullopt when absent
+// (renames are atomic, so a file read is always whole).
+std::optional<std::map<std::string, std::string>> state_file_of(const std::string& state_dir,
+                                                                const std::string& id) {
+    std::ifstream in(state_dir + "/state/" + state_file_name(id), std::ios::binary);
+    if (!in) return std::nullopt;
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    std::string reason;
+    const auto decoded = decode_state_file(bytes, reason);
+    EXPECT_TRUE(decoded) << reason;
+    if (!decoded) return std::nullopt;
+    EXPECT_EQ(decoded->feed_id, id);
+    return std::map<std::string, std::string>(decoded->fields.begin(), decoded->fields.end());
+}
+
+TEST_F(Daemon, StateKeptOnDiskWhileRedisIsAwayAvoidsFullFetchesAndReachesRedisWhenBack) {
+    const std::string last_modified = "Sat, 22 Nov 2025 09:14:00 GMT";
+    http_.set_handler([&](const http_request& r) {
+        if (r.header("if-none-match") == "\"v1\"")
+            return http_response::status_only(304).header("ETag", "\"v1\"");
+        return http_response::ok(rss({{"g1", "First"}, {"g2", "Second"}}), "application/rss+xml")
+            .header("ETag", "\"v1\"")
+            .header("Last-Modified", last_modified);
+    });
+    auto f = feed("tass", "/tass.xml");
+    f.interval = 1s;
+    auto c = configuration({f});
+    c.daemon.min_interval = 1s;
+    const std::string state_dir = c.daemon.state_dir;
+    redis_->stop();
+
+    // Redis away: the feed is fetched in full, its items wait in the spool
+    // and its state in state_dir/state.
+    service_options once;
+    once.mode = run_mode::once;
+    once.state_load_timeout = 200ms;
+    const auto first = service(c, once).run();
+    EXPECT_EQ(first.items_spooled, 2u);
+    const auto kept = state_file_of(state_dir, "tass");
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->at("etag"), "\"v1\"");
+    EXPECT_EQ(kept->at("last_modified"), last_modified);
+    EXPECT_EQ(kept->at("last_status"), "ok");
+
+    // Restarted with Redis still away: the polls are conditional, from the
+    // state on disk, and the 304 is recorded there.
+    service_options o;
+    o.mode = run_mode::daemon;
+    o.startup_spread = 0ms;
+    o.state_load_timeout = 200ms;
+    service s(c, o);
+    std::thread runner([&] { s.run(); });
+    for (int i = 0; i < 100 && requests_for("/tass.xml") < 2; ++i)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_GE(requests_for("/tass.xml"), 2u);
+    for (int i = 0; i < 100; ++i) {
+        const auto now = state_file_of(state_dir, "tass");
+        if (now && now->at("last_status") == "not_modified") break;
+        std::this_thread::sleep_for(50ms);
+    }
+    const auto after_304 = state_file_of(state_dir, "tass");
+    ASSERT_TRUE(after_304);
+    EXPECT_EQ(after_304->at("last_status"), "not_modified");
+    EXPECT_EQ(after_304->at("etag"), "\"v1\"");
+
+    // Redis returns: the state reaches it, then the file goes; the spool
+    // delivers the items.
+    redis_->start();
+    bool is_in_redis = false;
+    for (int i = 0; i < 200 && !is_in_redis; ++i) {
+        std::this_thread::sleep_for(50ms);
+        const auto st = state_of("tass");
+        is_in_redis = st.count("etag") > 0 && !state_file_of(state_dir, "tass") &&
+                      redis_->xlen("feedwire:items") == 2;
+    }
+    s.request_stop();
+    runner.join();
+    EXPECT_TRUE(is_in_redis);
+    const auto st = state_of("tass");
+    EXPECT_EQ(st.at("etag"), "\"v1\"");
+    EXPECT_EQ(st.at("last_modified"), last_modified);
+    EXPECT_EQ(st.at("last_status"), "not_modified");
+    EXPECT_FALSE(state_file_of(state_dir, "tass"));
+    EXPECT_EQ(redis_->xlen("feedwire:items"), 2);
+
+    // Only the very first request was unconditional.
+    const auto requests = http_.requests();
+    ASSERT_GE(requests.size(), 2u);
+    EXPECT_FALSE(requests[0].has_header("if-none-match"));
+    for (std::size_t i = 1; i < requests.size(); ++i) {
+        EXPECT_EQ(requests[i].header("if-none-match"), "\"v1\"") << "request " << i;
+        EXPECT_EQ(requests[i].header("if-modified-since"), last_modified) << "request " << i;
+    }
+}
+
+TEST_F(Daemon, AStateFileOlderThanRedisIsDroppedAtStart) {
+    http_.set_handler([&](const http_request& r) {
+        if (r.header("if-none-match") == "\"v2\"") return http_response::status_only(304);
+        return http_response::ok(rss({{"g1", "First"}}), "application/rss+xml");
+    });
+    const auto f = feed("tass", "/tass.xml");
+    const auto c = configuration({f});
+    const auto t0 = std::chrono::system_clock::now() - 1h;
+    feed_state older;
+    older.configured_url = f.url;
+    older.etag = "\"v0\"";
+    older.last_poll = t0;
+    feed_state newer = older;
+    newer.etag = "\"v2\"";
+    newer.last_poll = t0 + 10min;
+    {
+        auto files = state_files::open(c.daemon.state_dir + "/state");
+        ASSERT_TRUE(files);
+        ASSERT_TRUE((*files)->write(stored_state{"tass", to_fields(older)}));
+    }
+    std::vector<std::string> hset{"HSET", feed_state_key("tass")};
+    for (const auto& [k, v] : to_fields(newer)) {
+        hset.push_back(k);
+        hset.push_back(v);
+    }
+    redis_->command(hset);
+
+    service_options once;
+    once.mode = run_mode::once;
+    EXPECT_TRUE(service(c, once).run().ok());
+    ASSERT_EQ(requests_for("/tass.xml"), 1u);
+    EXPECT_EQ(http_.requests()[0].header("if-none-match"), "\"v2\"");
+    EXPECT_FALSE(state_file_of(c.daemon.state_dir, "tass"));
+    EXPECT_EQ(state_of("tass").at("last_status"), "not_modified");
 }
 
 // The binary, as an operator runs it.

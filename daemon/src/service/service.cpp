@@ -6,8 +6,12 @@
 //
 // Each step is do_x / on_x, and every decision between steps is one of the
 // pure functions of pipeline.hpp. A feed's state advances only after its
-// items are in Redis (DESIGN.md): a failed delivery keeps the old
-// validators, so the next poll fetches the document again.
+// items are in Redis or durably in the spool (DESIGN.md): a failed
+// delivery keeps the old validators, so the next poll fetches the document
+// again. A state that cannot reach Redis (not connected, or a save whose
+// outcome is unknown) is kept in state_dir/state (state_files.hpp), is
+// preferred at start when it records a later poll than Redis's, and goes
+// to Redis when it is back; its file is removed once Redis acknowledged.
 #include "feedwire/daemon/service.hpp"
 
 #include "feedwire/daemon/clock.hpp"
@@ -18,6 +22,7 @@
 #include "feedwire/daemon/redis.hpp"
 #include "feedwire/daemon/schedule_policy.hpp"
 #include "feedwire/daemon/scheduler.hpp"
+#include "feedwire/daemon/state_files.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/parse.hpp"
 
@@ -52,6 +57,11 @@ struct feed_runtime {
     // Fields of the saved hash (see field_mask); unknown at start, so the
     // first save clears every field it does not write.
     std::uint32_t saved_fields = ~std::uint32_t{0};
+    // Saves of the state are numbered: the last one made, the last one
+    // Redis acknowledged, and the one in the feed's state file (0: none).
+    std::uint64_t save_seq = 0;
+    std::uint64_t redis_seq = 0;
+    std::uint64_t file_seq = 0;
 };
 
 // A time far enough away that a finished feed never comes due again in once mode.
@@ -71,6 +81,8 @@ struct service::impl {
     redis_client redis;
     fetcher http;
     std::unique_ptr<spool> disk;  // null when state_dir/spool cannot be used
+    // Feed states waiting for Redis; null when state_dir/state cannot be used.
+    std::unique_ptr<state_files> kept_states;
     deliverer delivery;
     asio::thread_pool workers;
     asio::steady_timer poll_timer{io};
@@ -93,13 +105,15 @@ struct service::impl {
     std::size_t states_pending = 0;
     std::optional<steady_time> redis_down_since;
     bool was_redis_up = false;
+    bool has_state_write_failed = false;  // logged once until a write succeeds
 
     impl(config::configuration c, service_options o)
         : config(std::move(c)),
           options(o),
-          redis(io, config.redis, redis_options{}),
+          redis(io, config.redis, client_options(config.redis)),
           http(io, fetcher_options{config.daemon.per_host_connections, 256}),
           disk(open_spool(config.daemon)),
+          kept_states(open_state_files(config.daemon)),
           delivery(io, redis, delivery_options(config, o, disk.get())),
           workers(std::max<std::size_t>(1, o.workers)),
           sched(scheduler_limits{static_cast<std::size_t>(config.daemon.per_host_connections),
@@ -127,6 +141,27 @@ struct service::impl {
             spdlog::info("spool {}: {} records ({} bytes) wait for Redis", so.dir.string(),
                          out->stats().records, out->stats().bytes);
         return out;
+    }
+
+    // Feed states that cannot reach Redis wait in state_dir/state. Without
+    // it the daemon still runs; such a state then lives only in memory.
+    static std::unique_ptr<state_files> open_state_files(const config::daemon_config& d) {
+        auto opened = state_files::open(std::filesystem::path(d.state_dir) / "state");
+        if (!opened) {
+            spdlog::error(
+                "{}; feed states wait in memory while Redis is away, and are lost if the "
+                "daemon stops before it returns (those feeds are fetched again in full)",
+                opened.error().message);
+            return nullptr;
+        }
+        return std::move(*opened);
+    }
+
+    static redis_options client_options(const config::redis_config& r) {
+        redis_options ro;
+        ro.connect_timeout = r.connect_timeout;
+        ro.command_timeout = r.command_timeout;
+        return ro;
     }
 
     static deliverer_options delivery_options(const config::configuration& c,
@@ -168,11 +203,42 @@ struct service::impl {
         signals.async_wait([this](const boost::system::error_code& ec, int signo) {
             if (!ec) on_signal(signo);
         });
+        load_state_files();
         do_load_states();
         // The heartbeat serves once mode (its bound on waiting for Redis)
         // and the progress line; a daemon has no use for four wake-ups a
         // second.
         if (is_once() || options.show_progress) do_tick();
+    }
+
+    // States kept on disk while Redis was away, read before Redis answers:
+    // when it does not, polling starts from them (conditional GETs, not
+    // full fetches). Files of feeds no longer configured stay for when the
+    // feed returns.
+    void load_state_files() {
+        if (!kept_states) return;
+        std::vector<std::string> warnings;
+        std::size_t used = 0;
+        std::size_t unused = 0;
+        for (auto& kept : kept_states->load(warnings)) {
+            auto it = feeds.find(kept.feed_id);
+            if (it == feeds.end()) {
+                ++unused;
+                continue;
+            }
+            std::map<std::string, std::string> fields(kept.fields.begin(), kept.fields.end());
+            auto& rt = it->second;
+            rt.state = state_for_url(from_fields(fields), rt.config.url);
+            rt.save_seq = rt.file_seq = 1;
+            ++used;
+        }
+        for (const auto& w : warnings) spdlog::warn("{}", w);
+        if (used + unused > 0)
+            spdlog::info(
+                "state {}: {} feed states wait for Redis{}", kept_states->dir().string(), used,
+                unused > 0
+                    ? " (and " + std::to_string(unused) + " of feeds not configured now, kept)"
+                    : std::string{});
     }
 
     // Saved state comes back from Redis, or the wait times out and polling
@@ -187,8 +253,18 @@ struct service::impl {
         stop_timer.expires_after(options.state_load_timeout);
         stop_timer.async_wait([this](const boost::system::error_code& ec) {
             if (ec || is_scheduling) return;
-            spdlog::warn("redis {}: no saved feed state within {} ms; polling starts without it",
-                         config::describe(config.redis), options.state_load_timeout.count());
+            const auto on_disk = static_cast<std::size_t>(std::count_if(
+                feeds.begin(), feeds.end(), [](const auto& f) { return f.second.file_seq != 0; }));
+            if (on_disk > 0)
+                spdlog::warn(
+                    "redis {}: no saved feed state within {} ms; polling starts with the {} "
+                    "states kept in {}",
+                    config::describe(config.redis), options.state_load_timeout.count(), on_disk,
+                    kept_states->dir().string());
+            else
+                spdlog::warn(
+                    "redis {}: no saved feed state within {} ms; polling starts without it",
+                    config::describe(config.redis), options.state_load_timeout.count());
             start_scheduling();
         });
     }
@@ -197,12 +273,23 @@ struct service::impl {
         if (is_scheduling) return;  // too late: polling began without it
         auto it = feeds.find(id);
         if (r && it != feeds.end() && r->type == redis_reply::kind::array) {
+            auto& rt = it->second;
             std::map<std::string, std::string> fields;
             const auto& e = r->elements;
             for (std::size_t i = 0; i + 1 < e.size(); i += 2) fields[e[i].str] = e[i + 1].str;
-            if (!fields.empty()) it->second.state = from_fields(fields);
+            feed_state stored = fields.empty() ? feed_state{} : from_fields(fields);
             // What Redis holds now, before state_for_url drops anything.
-            it->second.saved_fields = field_mask(to_fields(it->second.state));
+            rt.saved_fields = field_mask(to_fields(stored));
+            if (rt.file_seq == 0) {
+                rt.state = std::move(stored);
+            } else if (!is_newer_state(rt.state, stored)) {
+                // Redis got this state (or a later one) before the file
+                // could be removed.
+                forget_state_file(rt);
+                rt.state = std::move(stored);
+            }
+            // Otherwise the file's state is the later one: it stays, and
+            // goes to Redis once polling has started (sync_state_files).
         }
         if (it != feeds.end())
             it->second.state = state_for_url(std::move(it->second.state), it->second.config.url);
@@ -249,6 +336,7 @@ struct service::impl {
         spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}", FEEDWIRE_VERSION,
                      sched.size(), order.size(), config::describe(config.redis));
         sd_notify(0, "READY=1");
+        if (redis.is_connected()) sync_state_files();
         if (is_once() && once_remaining == 0) return begin_stop("nothing to poll");
         arm_poll_timer();
     }
@@ -536,12 +624,19 @@ struct service::impl {
     }
 
     void do_save_state(feed_runtime& rt) {
+        const std::uint64_t seq = ++rt.save_seq;
+        auto fields = to_fields(rt.state);
+        if (!redis.is_connected()) {
+            // Redis is away: the state waits on disk (a queued command would
+            // die with the process) and goes to Redis when it is back.
+            rt.saved_fields = ~std::uint32_t{0};  // what Redis holds by then is unknown
+            return keep_state_file(rt, seq, std::move(fields));
+        }
         // HSET what the state holds, HDEL only what the last save wrote and
         // this one leaves out (a last_error after a recovery): a steady
         // feed costs one command, and no transaction is needed since a
         // half-applied save only leaves a stale field the next save removes.
         const std::string key = feed_state_key(rt.config.id);
-        const auto fields = to_fields(rt.state);
         const std::uint32_t mask = field_mask(fields);
         const std::uint32_t gone = rt.saved_fields & ~mask;
         if (gone != 0) {
@@ -550,7 +645,12 @@ struct service::impl {
             for (std::size_t i = 0; i < names.size() && i < 32; ++i) {
                 if ((gone & (std::uint32_t{1} << i)) != 0) hdel.push_back(names[i]);
             }
-            redis.command(std::move(hdel), [](redis_result) {});
+            redis.command(std::move(hdel), [this, id = rt.config.id](redis_result r) {
+                // Not known to be gone: the next save deletes them again.
+                auto it = feeds.find(id);
+                if ((!r || r->is_error()) && it != feeds.end())
+                    it->second.saved_fields = ~std::uint32_t{0};
+            });
         }
         rt.saved_fields = mask;
         std::vector<std::string> hset{"HSET", key};
@@ -559,9 +659,85 @@ struct service::impl {
             hset.push_back(k);
             hset.push_back(v);
         }
-        redis.command(std::move(hset), [id = rt.config.id](redis_result r) {
-            if (!r) spdlog::debug("feed {}: state not saved: {}", id, r.error().message);
+        redis.command(std::move(hset), [this, id = rt.config.id, seq,
+                                        fields = std::move(fields)](redis_result r) mutable {
+            on_state_saved(id, seq, std::move(fields), std::move(r));
         });
+    }
+
+    void on_state_saved(const std::string& id, std::uint64_t seq,
+                        std::vector<std::pair<std::string, std::string>> fields, redis_result r) {
+        auto it = feeds.find(id);
+        if (it == feeds.end()) return;
+        auto& rt = it->second;
+        if (r && !r->is_error()) {
+            rt.redis_seq = std::max(rt.redis_seq, seq);
+            if (rt.file_seq != 0 && rt.redis_seq >= rt.file_seq) forget_state_file(rt);
+            return;
+        }
+        spdlog::debug("feed {}: state not saved to Redis: {}", id, r ? r->str : r.error().message);
+        rt.saved_fields = ~std::uint32_t{0};
+        // A later save may have got through meanwhile, or be on disk already.
+        if (seq > rt.redis_seq && seq > rt.file_seq) keep_state_file(rt, seq, std::move(fields));
+    }
+
+    void keep_state_file(feed_runtime& rt, std::uint64_t seq,
+                         std::vector<std::pair<std::string, std::string>> fields) {
+        if (!kept_states) return;  // said at start
+        const auto written = kept_states->write(stored_state{rt.config.id, std::move(fields)});
+        if (!written) {
+            if (!has_state_write_failed)
+                spdlog::error("feed {}: state not kept for Redis: {}", rt.config.id,
+                              written.error().message);
+            has_state_write_failed = true;
+            return;
+        }
+        has_state_write_failed = false;
+        rt.file_seq = seq;
+    }
+
+    void forget_state_file(feed_runtime& rt) {
+        if (kept_states) {
+            if (auto removed = kept_states->remove(rt.config.id); !removed)
+                spdlog::warn("feed {}: {}", rt.config.id, removed.error().message);
+        }
+        rt.file_seq = 0;
+    }
+
+    // Redis is reachable and the saved states are loaded: every state
+    // waiting on disk goes to Redis (the feed's current one, which is that
+    // or a later one); each file goes once Redis acknowledged.
+    void sync_state_files() {
+        std::size_t sent = 0;
+        for (const auto& id : order) {
+            auto& rt = feeds.at(id);
+            if (rt.file_seq == 0 || rt.redis_seq >= rt.file_seq) continue;
+            do_save_state(rt);
+            ++sent;
+        }
+        if (sent > 0)
+            spdlog::info("redis {}: sending {} feed states kept in {} while it was away",
+                         config::describe(config.redis), sent, kept_states->dir().string());
+    }
+
+    // Shutdown: a state Redis has not acknowledged goes to disk, so the
+    // next start polls from it.
+    void keep_unsaved_states() {
+        std::size_t kept = 0;
+        for (const auto& id : order) {
+            auto& rt = feeds.at(id);
+            if (rt.save_seq <= std::max(rt.redis_seq, rt.file_seq)) continue;
+            keep_state_file(rt, rt.save_seq, to_fields(rt.state));
+            kept += rt.file_seq == rt.save_seq ? 1 : 0;
+        }
+        std::size_t waiting = 0;
+        for (const auto& [id, rt] : feeds) waiting += rt.file_seq != 0 ? 1 : 0;
+        if (waiting > 0)
+            spdlog::warn(
+                "state {}: {} feed states wait for Redis{}; they reach it when the daemon "
+                "next runs with Redis reachable",
+                kept_states->dir().string(), waiting,
+                kept > 0 ? " (" + std::to_string(kept) + " written at shutdown)" : std::string{});
     }
 
     // ---- Redis ---------------------------------------------------------
@@ -576,6 +752,9 @@ struct service::impl {
                 spdlog::info("redis {}: connected", where);
             was_redis_up = true;
             delivery.on_redis_connected();
+            // Before polling starts, the states loaded from Redis decide
+            // which files are still newer (start_scheduling sends them).
+            if (is_scheduling) sync_state_files();
             return;
         }
         if (!redis_down_since) redis_down_since = clock.steady_now();
@@ -670,7 +849,14 @@ struct service::impl {
                 [this, deadline](const boost::system::error_code&) { flush_then_exit(deadline); });
             return;
         }
+        // Replies already received run their handlers first (a state save
+        // acknowledged needs no file).
+        asio::post(io, [this] { exit_now(); });
+    }
+
+    void exit_now() {
         delivery.spool_pending();
+        keep_unsaved_states();
         if (disk && !disk->empty()) {
             summary.spool_records = disk->stats().records;
             spdlog::warn(

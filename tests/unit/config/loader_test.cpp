@@ -222,8 +222,10 @@ TEST(LoaderErrors, SingleFeedTableAndHeaderInjection) {
 
 TEST(Loader, ReadsDaemonAndUnixRedis) {
     const auto r = load_one(R"([redis]
+command_timeout = "1s"
 url = "unix:///run/redis.sock?db=1"
 maxlen = 5000
+connect_timeout = "1500ms"
 [daemon]
 listen = ""
 contact_url = "https://example.com/contact"
@@ -241,6 +243,9 @@ spool_sync = "0s"
     EXPECT_EQ(r.config.redis.socket_path, "/run/redis.sock");
     EXPECT_EQ(r.config.redis.db, 1);
     EXPECT_EQ(r.config.redis.maxlen, 5000u);
+    // Keys before the url are kept when it is read.
+    EXPECT_EQ(r.config.redis.command_timeout, 1s);
+    EXPECT_EQ(r.config.redis.connect_timeout, 1500ms);
     EXPECT_EQ(r.config.daemon.listen, "");
     EXPECT_EQ(r.config.daemon.shutdown_timeout, 250ms);
     EXPECT_EQ(r.config.daemon.per_host_connections, 4);
@@ -306,6 +311,53 @@ max_interval = "1h"
     EXPECT_EQ(r.errors[0].line, 2);
     EXPECT_EQ(r.errors[1].key, "daemon.per_host_connections");
     EXPECT_EQ(r.errors[2].key, "daemon.min_interval");
+}
+
+TEST(Loader, RedisTimeoutsDefault) {
+    const auto r = load_one("[redis]\nurl = \"redis://h\"\n");
+    ASSERT_TRUE(r.ok()) << r.errors.front().message;
+    EXPECT_EQ(r.config.redis.connect_timeout, 5s);
+    EXPECT_EQ(r.config.redis.command_timeout, 10s);
+}
+
+TEST(LoaderErrors, RedisTimeoutsOutOfRangeOrMalformed) {
+    const auto by_key = [](const load_result& r, const std::string& key) -> const config_error* {
+        const auto it = std::find_if(r.errors.begin(), r.errors.end(),
+                                     [&](const config_error& e) { return e.key == key; });
+        return it == r.errors.end() ? nullptr : &*it;
+    };
+    const auto r = load_one(R"([redis]
+url = "redis://h"
+connect_timeout = "50ms"
+command_timeout = "ten seconds"
+)");
+    ASSERT_EQ(r.errors.size(), 2u);
+    const config_error* connect = by_key(r, "redis.connect_timeout");
+    ASSERT_NE(connect, nullptr);
+    EXPECT_EQ(connect->code, config_errc::bad_value);
+    EXPECT_EQ(connect->line, 3);
+    EXPECT_NE(connect->message.find("100ms"), std::string::npos) << connect->message;
+    const config_error* command = by_key(r, "redis.command_timeout");
+    ASSERT_NE(command, nullptr);
+    EXPECT_EQ(command->code, config_errc::bad_duration);
+    EXPECT_EQ(command->line, 4);
+
+    const auto more = load_one(R"([redis]
+connect_timeout = 5
+command_timeout = "2h"
+comand_timeout = "1s"
+)");
+    ASSERT_EQ(more.errors.size(), 3u);
+    ASSERT_NE(by_key(more, "redis.connect_timeout"), nullptr);
+    EXPECT_EQ(by_key(more, "redis.connect_timeout")->code, config_errc::wrong_type);
+    ASSERT_NE(by_key(more, "redis.command_timeout"), nullptr);
+    EXPECT_EQ(by_key(more, "redis.command_timeout")->code, config_errc::bad_value);
+    EXPECT_EQ(by_key(more, "redis.command_timeout")->line, 3);
+    const config_error* typo = by_key(more, "redis.comand_timeout");
+    ASSERT_NE(typo, nullptr);
+    EXPECT_EQ(typo->code, config_errc::unknown_key);
+    EXPECT_EQ(typo->line, 4);
+    EXPECT_NE(typo->message.find("\"command_timeout\""), std::string::npos) << typo->message;
 }
 
 TEST(Loader, IncludeCyclesReadEachFileOnce) {

@@ -204,5 +204,22 @@ TEST(FeedState, ChangedUrlForgetsTheOldOne) {
     EXPECT_EQ(s.last_http_status, old.last_http_status);
 }
 
+TEST(FeedState, TheStateOfTheLaterPollIsNewer) {
+    feed_state redis = every_field_set();
+    feed_state disk = redis;
+    disk.last_poll = redis.last_poll + std::chrono::seconds{30};
+    disk.etag = "\"v2\"";
+    EXPECT_TRUE(is_newer_state(disk, redis));
+    EXPECT_FALSE(is_newer_state(redis, disk));
+    // One poll's state saved in both places: neither is newer.
+    EXPECT_FALSE(is_newer_state(redis, redis));
+    // Anything saved beats nothing saved (an empty hash in Redis).
+    EXPECT_TRUE(is_newer_state(redis, feed_state{}));
+    EXPECT_FALSE(is_newer_state(feed_state{}, redis));
+    // Through the fields, as both stores keep them.
+    EXPECT_TRUE(is_newer_state(from_fields(as_map(to_fields(disk))),
+                               from_fields(as_map(to_fields(redis)))));
+}
+
 }  // namespace
 }  // namespace feedwire::daemon

@@ -50,6 +50,12 @@ struct redis_config {
     std::string password;
     // MAXLEN ~ for every stream (issue 3: "default 100000 per stream").
     std::uint64_t maxlen = 100000;
+    // Connecting (TCP or socket, AUTH, SELECT, loading the function) must
+    // finish within connect_timeout; a command unanswered for
+    // command_timeout drops the connection (a frozen server), its outcome
+    // unknown: delivery sends it again or spools it.
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds{5}};
+    std::chrono::milliseconds command_timeout{std::chrono::seconds{10}};
 };
 
 struct daemon_config {

@@ -54,4 +54,9 @@ feed_state from_fields(const std::map<std::string, std::string>& fields);
 // everything learned about the old one (validators, moves, gone) is dropped.
 feed_state state_for_url(feed_state stored, const std::string& configured_url);
 
+// Of two saved states of one feed (the one in Redis and one kept in the
+// state directory while Redis was away), whether `candidate` is the later:
+// it records a later poll. Equal polls are one state saved twice.
+bool is_newer_state(const feed_state& candidate, const feed_state& other);
+
 }  // namespace feedwire::daemon
