@@ -258,8 +258,8 @@ local function deliver(keys, args)
             local first = nil
             if uh ~= '\0\0\0\0\0\0\0\0' then first = articles['u' .. uh] end
             first = first or articles['c' .. fp]
-            if first then
-                local nl = string.find(first, '\n', 1, true)
+            local nl = first and string.find(first, '\n', 1, true)
+            if nl then
                 local first_feed, first_uri = string.sub(first, 1, nl - 1), string.sub(first, nl + 1)
                 local record = 'feedwire:{dedup}:sightings:' .. first_uri
                 redis.call('HSETNX', record, first_feed, first_uri)
@@ -337,7 +337,13 @@ local function deliver(keys, args)
                     if type(new_id) == 'table' and new_id.err then
                         -- Writes are not rolled back: what this batch already
                         -- appended is recorded before the error goes back, so
-                        -- a retry does not append it again.
+                        -- a retry does not append it again (this item too,
+                        -- when an earlier stream took it: a stream refusing
+                        -- it, say of the wrong type, will refuse it again).
+                        if delivered then
+                            entry_writes[#entry_writes + 1] = eh
+                            entry_writes[#entry_writes + 1] = fp .. 'd' .. revision
+                        end
                         if #entry_writes > 0 then redis.call('HSET', keys[E], unpack(entry_writes)) end
                         if #article_writes > 0 then redis.call('HSET', keys[A], unpack(article_writes)) end
                         return new_id

@@ -589,6 +589,22 @@ TEST_F(Deliver, OtherErrorsFailWithTheMessage) {
     EXPECT_NE(summary->error.find("WRONGTYPE"), std::string::npos) << summary->error;
 }
 
+TEST_F(Deliver, AStreamRefusingAnItemDoesNotMakeTheOthersGetItTwice) {
+    auto& d = make_deliverer();
+    ASSERT_TRUE(server_->command({"SET", "wrongtype", "x"}).type == test::sync_reply::kind::status);
+    auto first = deliver(d, make_items(2), {"good", "wrongtype"});
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->failed, 2u);
+    EXPECT_EQ(server_->xlen("good"), 1);  // the first item, before the refusal
+    // Sent again (a retry, a replay): the item "good" took is not appended
+    // again; the one that never got anywhere is.
+    auto again = deliver(d, make_items(2), {"good"});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->unchanged, 1u);
+    EXPECT_EQ(again->added, 1u);
+    EXPECT_EQ(server_->xlen("good"), 2);
+}
+
 TEST_F(Deliver, AbandonFinishesPendingBatchesWithFailures) {
     auto& d = make_deliverer();
     server_->stop();
