@@ -309,5 +309,45 @@ TEST_F(Lifecycle, ReloadPollsNewFeedsStopsRemovedOnesAndKeepsRunningOnAnInvalidF
     EXPECT_EQ(daemon.wait(15s), 0) << read_file(log_path_);
 }
 
+TEST_F(Lifecycle, ReloadMovesAChangedFeedAndLeavesUnchangedOnesOnTheirSchedule) {
+    http_.route(
+        "/c.xml",
+        http_response::ok(rss("c1", "From C"), "application/rss+xml").header("ETag", "\"c-old\""));
+    http_.route("/c2.xml", http_response::ok(rss("c1", "From C"), "application/rss+xml"));
+    http_.route("/slow.xml", http_response::ok(rss("s1", "Slow"), "application/rss+xml"));
+    const std::string slow =
+        "[[feed]]\nid = \"slow\"\nurl = \"" + http_.url("/slow.xml") + "\"\ninterval = \"1h\"\n";
+    write_config(slow + feed("c", "/c.xml"));
+    feedwired_process daemon({"--config", config_path_}, {}, log_path_);
+    ASSERT_TRUE(wait_for(
+        [&] { return requests_for("/slow.xml") == 1 && requests_for("/c.xml") >= 1; }, 15s))
+        << read_file(log_path_);
+
+    write_config(slow + feed("c", "/c2.xml"));
+    daemon.signal(SIGHUP);
+    ASSERT_TRUE(wait_for([&] { return requests_for("/c2.xml") >= 2; }, 15s))
+        << read_file(log_path_);
+    const std::size_t old_polls = requests_for("/c.xml");
+    ASSERT_TRUE(wait_for([&] { return requests_for("/c2.xml") >= 3; }, 10s));
+    EXPECT_EQ(requests_for("/c.xml"), old_polls);
+    // The new URL starts afresh: the old URL's validators are not sent to it.
+    for (const auto& r : http_.requests()) {
+        if (r.target == "/c2.xml") {
+            EXPECT_FALSE(r.has_header("if-none-match"));
+        }
+    }
+    // Unchanged: still the one poll it had, its next one an hour away.
+    EXPECT_EQ(requests_for("/slow.xml"), 1u);
+    const auto log = read_file(log_path_);
+    EXPECT_NE(log.find("reloaded: 2 feeds: 0 added, 0 removed, 1 changed, 1 unchanged"),
+              std::string::npos)
+        << log;
+
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(15s), 0) << read_file(log_path_);
+    const auto state = redis_->command({"HGET", "feedwire:feed:{c}", "configured_url"});
+    EXPECT_EQ(state.str, http_.url("/c2.xml"));
+}
+
 }  // namespace
 }  // namespace feedwire::daemon
