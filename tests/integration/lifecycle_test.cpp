@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -228,7 +229,8 @@ TEST_F(Lifecycle, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
     write_config(feed("a", "/a.xml"));
     notify_listener listener(dir_ + "/notify.sock");
     // No WATCHDOG_PID: sd_watchdog_enabled then trusts WATCHDOG_USEC as is.
-    feedwired_process daemon({"--config", config_path_},
+    // --state-dir, as feedwired@.service passes it, wins over daemon.state_dir.
+    feedwired_process daemon({"--config", config_path_, "--state-dir", dir_ + "/instance"},
                              {"NOTIFY_SOCKET=" + dir_ + "/notify.sock", "WATCHDOG_USEC=200000"},
                              log_path_);
     const auto is = [](const char* what) {
@@ -246,6 +248,8 @@ TEST_F(Lifecycle, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
     daemon.signal(SIGTERM);
     ASSERT_TRUE(listener.read_until(is("STOPPING=1"), 5s)) << read_file(log_path_);
     EXPECT_EQ(daemon.wait(15s), 0) << read_file(log_path_);
+    EXPECT_TRUE(std::filesystem::is_directory(dir_ + "/instance/spool"));
+    EXPECT_FALSE(std::filesystem::exists(dir_ + "/state"));
 
     const auto& lines = listener.lines();
     const std::size_t ready = index_of(lines, "READY=1");
