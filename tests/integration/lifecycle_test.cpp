@@ -353,5 +353,40 @@ TEST_F(Lifecycle, ReloadMovesAChangedFeedAndLeavesUnchangedOnesOnTheirSchedule) 
     EXPECT_EQ(state.str, http_.url("/c2.xml"));
 }
 
+// A feed removed while its poll is on the wire: the poll finishes, its
+// items are delivered, and only then is the feed dropped.
+TEST_F(Lifecycle, FeedRemovedDuringItsPollFinishesThatPollAndStops) {
+    auto slow = http_response::ok(rss("a1", "From A"), "application/rss+xml");
+    slow.chunk_size = 40;
+    slow.chunk_interval = 150ms;  // about 2 s for the body
+    http_.route("/a.xml", slow);
+    write_config(feed("a", "/a.xml"));
+    feedwired_process daemon({"--config", config_path_}, {}, log_path_);
+    ASSERT_TRUE(wait_for([&] { return requests_for("/a.xml") >= 1; }, 15s)) << read_file(log_path_);
+
+    write_config(feed("b", "/b.xml"));
+    daemon.signal(SIGHUP);
+    // The removal is logged after the reload's summary: it waited for the poll.
+    ASSERT_TRUE(wait_for(
+        [&] {
+            const auto log = read_file(log_path_);
+            const auto reloaded = log.find("reloaded: 1 feeds: 1 added, 1 removed");
+            return reloaded != std::string::npos &&
+                   log.find("feed a (" + http_.url("/a.xml") + "): removed from the configuration",
+                            reloaded) != std::string::npos;
+        },
+        15s))
+        << read_file(log_path_);
+    EXPECT_NE(read_file(log_path_).find("feed a (" + http_.url("/a.xml") + "): 1 new"),
+              std::string::npos);
+    ASSERT_TRUE(wait_for([&] { return redis_->xlen("feedwire:items") == 2; }, 15s))
+        << read_file(log_path_);
+    const auto b_polls = requests_for("/b.xml");
+    ASSERT_TRUE(wait_for([&] { return requests_for("/b.xml") > b_polls + 1; }, 10s));
+    EXPECT_EQ(requests_for("/a.xml"), 1u);
+    daemon.signal(SIGTERM);
+    EXPECT_EQ(daemon.wait(15s), 0) << read_file(log_path_);
+}
+
 }  // namespace
 }  // namespace feedwire::daemon
