@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
     app.add_option("--state-dir", state_dir,
-                   "State directory (the disk spool), overriding daemon.state_dir; "
+                   "State directory (the spool, feed states waiting for Redis), overriding "
+                   "daemon.state_dir; "
                    "feedwired@.service points it at the instance's StateDirectory");
     try {
         app.parse(argc, argv);
