@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include <unistd.h>
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     bool check_only = false;
     std::string level_text;
     std::size_t workers = 2;
+    std::string state_dir;
     app.add_option("-c,--config", config_path, "Configuration file (TOML)")->capture_default_str();
     app.add_flag("--once", once,
                  "Poll every enabled feed once, deliver, and exit (0: all fetched and delivered)");
@@ -42,6 +44,10 @@ int main(int argc, char** argv) {
     app.add_option("--workers", workers, "Parse threads")
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
+    app.add_option("--state-dir", state_dir,
+                   "State directory (the spool, feed states waiting for Redis), overriding "
+                   "daemon.state_dir; "
+                   "feedwired@.service points it at the instance's StateDirectory");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -57,7 +63,8 @@ int main(int argc, char** argv) {
     }
 
     feedwire::daemon::filesystem_source files;
-    const auto loaded = feedwire::config::load_config(config_path, files);
+    auto loaded = feedwire::config::load_config(config_path, files);
+    if (!state_dir.empty()) loaded.config.daemon.state_dir = state_dir;
     for (const auto& w : loaded.warnings)
         std::cerr << feedwire::config::describe(w, "warning: ") << '\n';
     for (const auto& e : loaded.errors) std::cerr << feedwire::config::describe(e) << '\n';
@@ -80,6 +87,24 @@ int main(int argc, char** argv) {
         options.mode = once ? feedwire::daemon::run_mode::once : feedwire::daemon::run_mode::daemon;
         options.workers = workers;
         options.show_progress = once && isatty(STDERR_FILENO) == 1;
+        // SIGHUP: the same files again, every problem logged; the service
+        // keeps the running configuration when this returns nullopt.
+        options.reload_config = [config_path,
+                                 state_dir]() -> std::optional<feedwire::config::configuration> {
+            feedwire::daemon::filesystem_source source;
+            auto again = feedwire::config::load_config(config_path, source);
+            for (const auto& w : again.warnings)
+                spdlog::warn("reload: {}", feedwire::config::describe(w, "warning: "));
+            for (const auto& e : again.errors)
+                spdlog::error("reload: {}", feedwire::config::describe(e));
+            if (!again.ok()) {
+                spdlog::error("reload: {}: {} configuration errors", config_path,
+                              again.errors.size());
+                return std::nullopt;
+            }
+            if (!state_dir.empty()) again.config.daemon.state_dir = state_dir;
+            return std::move(again.config);
+        };
         feedwire::daemon::service service(loaded.config, options);
         const auto summary = service.run();
         if (!once) return 0;

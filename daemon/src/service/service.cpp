@@ -18,8 +18,10 @@
 #include "feedwire/daemon/deliver.hpp"
 #include "feedwire/daemon/feed_state.hpp"
 #include "feedwire/daemon/fetcher.hpp"
+#include "feedwire/daemon/notify.hpp"
 #include "feedwire/daemon/pipeline.hpp"
 #include "feedwire/daemon/redis.hpp"
+#include "feedwire/daemon/reload.hpp"
 #include "feedwire/daemon/schedule_policy.hpp"
 #include "feedwire/daemon/scheduler.hpp"
 #include "feedwire/daemon/state_files.hpp"
@@ -30,8 +32,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <csignal>
@@ -62,6 +64,11 @@ struct feed_runtime {
     std::uint64_t save_seq = 0;
     std::uint64_t redis_seq = 0;
     std::uint64_t file_seq = 0;
+    bool is_polling = false;
+    // A reload's verdict on a feed whose poll was in flight: applied when
+    // the poll ends (on_reload; a nullopt config: removed).
+    std::optional<std::optional<config::feed_config>> pending_change;
+    std::uint64_t serial = 0;  // tells a re-added feed from its earlier self
 };
 
 // A time far enough away that a finished feed never comes due again in once mode.
@@ -89,6 +96,10 @@ struct service::impl {
     asio::steady_timer stop_timer{io};
     asio::steady_timer tick_timer{io};
     asio::signal_set signals{io, SIGINT, SIGTERM};
+    asio::signal_set reload_signals{io};
+    systemd_notifier notifier{io, [this] { return status_line(); }};
+    bool is_reload_waiting = false;  // SIGHUP before polling began
+    std::uint64_t next_serial = 1;
     scheduler sched;
     std::unordered_map<std::string, feed_runtime> feeds;
     std::vector<std::string> order;  // feed ids in configuration order
@@ -204,6 +215,11 @@ struct service::impl {
             if (!ec) on_signal(signo);
         });
         load_state_files();
+        if (!is_once()) {
+            reload_signals.add(SIGHUP);
+            do_wait_reload();
+        }
+        notifier.start();
         do_load_states();
         // The heartbeat serves once mode (its bound on waiting for Redis)
         // and the progress line; a daemon has no use for four wake-ups a
@@ -272,8 +288,17 @@ struct service::impl {
     void on_state_loaded(const std::string& id, redis_result r) {
         if (is_scheduling) return;  // too late: polling began without it
         auto it = feeds.find(id);
-        if (r && it != feeds.end() && r->type == redis_reply::kind::array) {
-            auto& rt = it->second;
+        if (it != feeds.end()) adopt_saved_state(it->second, r);
+        if (--states_pending == 0) {
+            stop_timer.cancel();
+            start_scheduling();
+        }
+    }
+
+    // The state to poll from: Redis's (an HGETALL reply), unless the one
+    // kept on disk is later; then state_for_url for the configured URL.
+    void adopt_saved_state(feed_runtime& rt, const redis_result& r) {
+        if (r && r->type == redis_reply::kind::array) {
             std::map<std::string, std::string> fields;
             const auto& e = r->elements;
             for (std::size_t i = 0; i + 1 < e.size(); i += 2) fields[e[i].str] = e[i + 1].str;
@@ -291,12 +316,7 @@ struct service::impl {
             // Otherwise the file's state is the later one: it stays, and
             // goes to Redis once polling has started (sync_state_files).
         }
-        if (it != feeds.end())
-            it->second.state = state_for_url(std::move(it->second.state), it->second.config.url);
-        if (--states_pending == 0) {
-            stop_timer.cancel();
-            start_scheduling();
-        }
+        rt.state = state_for_url(std::move(rt.state), rt.config.url);
     }
 
     void start_scheduling() {
@@ -335,8 +355,9 @@ struct service::impl {
         }
         spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}", FEEDWIRE_VERSION,
                      sched.size(), order.size(), config::describe(config.redis));
-        sd_notify(0, "READY=1");
         if (redis.is_connected()) sync_state_files();
+        notifier.ready();
+        if (is_reload_waiting) on_reload();
         if (is_once() && once_remaining == 0) return begin_stop("nothing to poll");
         arm_poll_timer();
     }
@@ -388,6 +409,7 @@ struct service::impl {
 
     void do_poll(const std::string& id) {
         auto& rt = feeds.at(id);
+        rt.is_polling = true;
         ++polls_running;
         ++summary.polls;
         fetch_request request = make_request(rt.config, config.daemon, rt.state);
@@ -583,6 +605,7 @@ struct service::impl {
         const steady_time now = clock.steady_now();
         if (delay) rt.state.next_poll = clock.system_now() + *delay;
         do_save_state(rt);
+        rt.is_polling = false;
         --polls_running;
         if (is_once() || !delay) {
             sched.finished(id, now, now + never);
@@ -595,6 +618,7 @@ struct service::impl {
             --once_remaining;
             if (once_remaining == 0) return begin_stop("every feed polled once");
         }
+        if (rt.pending_change) apply_pending_change(id);  // may remove the feed
         if (is_stopping) {
             if (polls_running == 0) finish_stop();
             return;
@@ -793,6 +817,189 @@ struct service::impl {
         std::fflush(stderr);
     }
 
+    // ---- reload (SIGHUP) ------------------------------------------------
+
+    void do_wait_reload() {
+        reload_signals.async_wait([this](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            on_reload();
+            do_wait_reload();
+        });
+    }
+
+    // Rereads the configuration: feeds are added, removed and changed by id
+    // (reload.hpp); unchanged feeds keep their state and schedule. A feed
+    // whose poll is in flight takes its change when the poll ends, so a
+    // result is never recorded against settings it was not fetched with.
+    void on_reload() {
+        if (is_stopping) return;
+        if (!is_scheduling) {  // saved states still loading: after them
+            is_reload_waiting = true;
+            return;
+        }
+        is_reload_waiting = false;
+        notifier.reloading();
+        spdlog::info("reloading the configuration");
+        std::optional<config::configuration> next;
+        if (options.reload_config) next = options.reload_config();
+        if (!next) {
+            spdlog::error("reload: configuration not loaded; the running one stays in force");
+            return notifier.ready();
+        }
+        reload_plan plan = plan_reload(config, *next);
+        for (const auto& what : plan.restart_only)
+            spdlog::warn("reload: {} changed; the new value takes effect at the next restart",
+                         what);
+        config = std::move(plan.config);
+        for (const auto& id : plan.removed) change_feed(id, std::nullopt);
+        for (const auto& f : plan.changed) change_feed(f.id, f);
+        auto kept = kept_states_of(plan.added);
+        for (const auto& f : plan.added) add_feed(f, kept);
+        order.clear();
+        for (const auto& f : config.feeds) order.push_back(f.id);
+        summary.feeds = static_cast<std::size_t>(std::count_if(
+            config.feeds.begin(), config.feeds.end(), [](const auto& f) { return f.enabled; }));
+        spdlog::info("reloaded: {} feeds: {} added, {} removed, {} changed, {} unchanged",
+                     config.feeds.size(), plan.added.size(), plan.removed.size(),
+                     plan.changed.size(), plan.unchanged);
+        arm_poll_timer();
+        notifier.ready();
+    }
+
+    // nullopt: the feed is gone from the configuration.
+    void change_feed(const std::string& id, std::optional<config::feed_config> next) {
+        auto it = feeds.find(id);
+        if (it == feeds.end()) return;
+        if (it->second.is_polling) {
+            it->second.pending_change = std::move(next);
+            return;
+        }
+        if (!next) {
+            spdlog::info("feed {} ({}): removed from the configuration", id, it->second.config.url);
+            sched.remove(id);
+            feeds.erase(it);
+            return;
+        }
+        feed_runtime& rt = it->second;
+        const bool is_new_url = rt.config.url != next->url;
+        const bool was_enabled = rt.config.enabled;
+        const auto old_interval = rt.config.interval;
+        rt.config = std::move(*next);
+        rt.report.url = rt.config.url;
+        if (is_new_url) {
+            rt.state = state_for_url(std::move(rt.state), rt.config.url);
+            rt.document_hints = {};
+        }
+        if (!rt.config.enabled || rt.state.is_gone) {
+            sched.remove(id);
+            return;
+        }
+        const steady_time now = clock.steady_now();
+        steady_time due = now;  // a new URL, or enabled again: poll it now
+        if (!is_new_url && was_enabled && sched.contains(id)) {
+            due = sched.due_time(id).value_or(now);
+            if (rt.config.interval < old_interval) due = std::min(due, now + rt.config.interval);
+        }
+        rt.host = host_of(poll_url(rt.config, rt.state));
+        sched.add(id, rt.host, due);
+    }
+
+    void apply_pending_change(const std::string& id) {
+        auto& rt = feeds.at(id);
+        auto next = std::move(*rt.pending_change);
+        rt.pending_change.reset();
+        change_feed(id, std::move(next));
+    }
+
+    // States kept on disk (while Redis was away) for feeds a reload adds.
+    std::map<std::string, feed_state> kept_states_of(
+        const std::vector<config::feed_config>& added) {
+        std::map<std::string, feed_state> out;
+        if (!kept_states || added.empty()) return out;
+        std::vector<std::string> warnings;
+        for (auto& k : kept_states->load(warnings)) {
+            const bool is_added = std::any_of(added.begin(), added.end(),
+                                              [&](const auto& f) { return f.id == k.feed_id; });
+            if (!is_added) continue;
+            std::map<std::string, std::string> fields(k.fields.begin(), k.fields.end());
+            out.emplace(k.feed_id, from_fields(fields));
+        }
+        for (const auto& w : warnings) spdlog::warn("{}", w);
+        return out;
+    }
+
+    // A new feed starts from what Redis remembers of it, or the state kept on
+    // disk when that is later (a feed removed and added back keeps its
+    // validators), or fresh.
+    void add_feed(const config::feed_config& f, std::map<std::string, feed_state>& kept) {
+        if (auto it = feeds.find(f.id); it != feeds.end()) {
+            // Removed by an earlier reload while its poll is still in flight.
+            if (it->second.is_polling) it->second.pending_change = f;
+            return;
+        }
+        feed_runtime rt;
+        rt.config = f;
+        rt.report.id = f.id;
+        rt.report.url = f.url;
+        rt.serial = next_serial++;
+        if (auto k = kept.find(f.id); k != kept.end()) {
+            rt.state = std::move(k->second);
+            rt.save_seq = rt.file_seq = 1;
+        }
+        const std::uint64_t serial = rt.serial;
+        feeds.emplace(f.id, std::move(rt));
+        spdlog::info("feed {} ({}): added to the configuration", f.id, f.url);
+        if (!f.enabled) return;
+        if (!redis.is_connected()) return schedule_added(f.id, serial, std::nullopt);
+        redis.command({"HGETALL", feed_state_key(f.id)}, [this, id = f.id, serial](redis_result r) {
+            schedule_added(id, serial, std::move(r));
+        });
+    }
+
+    void schedule_added(const std::string& id, std::uint64_t serial,
+                        std::optional<redis_result> saved) {
+        auto it = feeds.find(id);
+        if (it == feeds.end() || it->second.serial != serial || it->second.is_polling ||
+            sched.contains(id) || !it->second.config.enabled)
+            return;  // removed, replaced or already scheduled meanwhile
+        feed_runtime& rt = it->second;
+        if (saved) {
+            adopt_saved_state(rt, *saved);
+        } else {
+            rt.state = state_for_url(std::move(rt.state), rt.config.url);
+        }
+        // A kept state later than Redis's goes there now.
+        if (rt.file_seq != 0 && redis.is_connected()) do_save_state(rt);
+        if (rt.state.is_gone) {
+            spdlog::warn("feed {} ({}): disabled: {}", id, rt.config.url, rt.state.last_error);
+            return;
+        }
+        const steady_time now = clock.steady_now();
+        const system_time sys_now = clock.system_now();
+        steady_time due = initial_due(now, 0, 1, options.startup_spread, jitter());
+        if (has_future_poll(rt, sys_now))
+            due = now + std::min<std::chrono::nanoseconds>(rt.state.next_poll - sys_now,
+                                                           config.daemon.max_interval);
+        rt.host = host_of(poll_url(rt.config, rt.state));
+        sched.add(id, rt.host, due);
+        arm_poll_timer();
+    }
+
+    // The one-line STATUS= for systemctl status.
+    std::string status_line() const {
+        std::size_t enabled = 0;
+        std::size_t failing = 0;
+        for (const auto& [id, rt] : feeds) {
+            if (!rt.config.enabled) continue;
+            ++enabled;
+            if (rt.state.consecutive_errors > 0 || rt.state.is_gone) ++failing;
+        }
+        return fmt::format(
+            "{} feeds, {} failing, {} items delivered, redis {}, {} spool records", enabled,
+            failing, summary.items_delivered, redis.is_connected() ? "connected" : "unreachable",
+            disk ? static_cast<std::uint64_t>(disk->stats().records) : std::uint64_t{0});
+    }
+
     // ---- stopping ------------------------------------------------------
 
     void on_signal(int signo) {
@@ -813,7 +1020,7 @@ struct service::impl {
     void begin_stop(const std::string& why) {
         if (is_stopping) return;
         is_stopping = true;
-        sd_notify(0, "STOPPING=1");
+        notifier.stopping();
         spdlog::info("stopping ({}); {} polls in flight", why, polls_running);
         poll_timer.cancel();
         if (polls_running == 0) return finish_stop();
@@ -867,6 +1074,8 @@ struct service::impl {
         if (options.show_progress) print_progress(true);
         tick_timer.cancel();
         signals.cancel();
+        reload_signals.cancel();
+        notifier.stop();
         redis.stop();
         io.stop();
     }

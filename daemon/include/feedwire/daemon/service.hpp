@@ -2,7 +2,8 @@
 // every HTTP transfer (fetcher) and the Redis connection (redis_client,
 // deliverer); parsing runs on a small worker pool so a large document never
 // stalls polling. run() returns when the service stops (SIGTERM/SIGINT, or
-// after one round with run_mode::once).
+// after one round with run_mode::once). SIGHUP rereads the configuration
+// (reload.hpp); sd_notify goes through notify.hpp.
 #pragma once
 
 #include "feedwire/config/config.hpp"
@@ -10,7 +11,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,10 @@ struct service_options {
     // How long to wait for Redis to hand back the feeds' saved state at start
     // before polling without it (Redis down at start must not stop polling).
     std::chrono::milliseconds state_load_timeout{std::chrono::seconds{3}};
+    // SIGHUP (daemon mode) calls this on the event loop to read the
+    // configuration again; nullopt (after logging why) keeps the running
+    // one. Unset: a reload rereads nothing and keeps the running one.
+    std::function<std::optional<config::configuration>()> reload_config;
 };
 
 // The outcome of one feed in a run, for --once's summary.
