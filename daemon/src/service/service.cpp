@@ -18,6 +18,7 @@
 #include "feedwire/daemon/deliver.hpp"
 #include "feedwire/daemon/feed_state.hpp"
 #include "feedwire/daemon/fetcher.hpp"
+#include "feedwire/daemon/http_endpoint.hpp"
 #include "feedwire/daemon/pipeline.hpp"
 #include "feedwire/daemon/redis.hpp"
 #include "feedwire/daemon/schedule_policy.hpp"
@@ -94,6 +95,9 @@ struct service::impl {
     std::vector<std::string> order;  // feed ids in configuration order
     std::mt19937_64 rng{std::random_device{}()};
     run_summary summary;
+    service_metrics metrics;                  // served by the endpoint
+    std::unique_ptr<http_endpoint> endpoint;  // daemon.listen; null when off
+    system_time started_at{};
 
     bool is_scheduling = false;
     std::optional<steady_time> armed_for;  // when the pending poll_timer wait fires
@@ -203,6 +207,7 @@ struct service::impl {
         signals.async_wait([this](const boost::system::error_code& ec, int signo) {
             if (!ec) on_signal(signo);
         });
+        start_endpoint();
         load_state_files();
         do_load_states();
         // The heartbeat serves once mode (its bound on waiting for Redis)
@@ -397,6 +402,7 @@ struct service::impl {
 
     void on_fetched(const std::string& id, fetch_outcome outcome) {
         auto& rt = feeds.at(id);
+        metrics.on_fetched(outcome);
         const std::string& url = poll_url(rt.config, rt.state);
         spdlog::debug("feed {} ({}): {} HTTP {} {} bytes in {} ms{}", id, url,
                       to_string(outcome.status), outcome.http_status, outcome.bytes_received,
@@ -487,6 +493,7 @@ struct service::impl {
             return complete_failure(id, "parse_error", error, outcome, poll_kind::failure);
         }
         for (const auto& w : parsed->warnings) spdlog::debug("feed {} ({}): {}", id, url, w);
+        metrics.on_parsed(out.payloads.size());
         rt.document_hints = document_hints(parsed->feed);
         if (out.payloads.empty()) return complete_success(id, "ok", outcome, hash, batch_summary{});
         std::vector<std::string> streams = route_streams(rt.config.stream, id, rt.config.tags);
@@ -499,6 +506,7 @@ struct service::impl {
     void on_delivered(const std::string& id, const fetch_outcome& outcome, const std::string& hash,
                       const batch_summary& s) {
         auto& rt = feeds.at(id);
+        metrics.on_delivered(s, clock.system_now());
         summary.items_delivered += s.added + s.updated + s.near_duplicates;
         summary.items_duplicate += s.duplicates + s.near_duplicates + s.near_dropped;
         summary.items_spooled += s.spooled;
@@ -583,6 +591,7 @@ struct service::impl {
         const steady_time now = clock.steady_now();
         if (delay) rt.state.next_poll = clock.system_now() + *delay;
         do_save_state(rt);
+        metrics.on_poll_finished(delay ? rt.state.last_status : std::string("gone"));
         --polls_running;
         if (is_once() || !delay) {
             sched.finished(id, now, now + never);
@@ -793,6 +802,34 @@ struct service::impl {
         std::fflush(stderr);
     }
 
+    // ---- status endpoint (http_endpoint.hpp) ----------------------------
+
+    void start_endpoint() {
+        started_at = clock.system_now();
+        if (is_once() || config.daemon.listen.empty()) return;
+        endpoint_sources sources;
+        sources.version = FEEDWIRE_VERSION;
+        sources.metrics = [this]() -> const service_metrics& { return metrics; };
+        sources.snapshot = [this] {
+            status_snapshot s = component_snapshot(redis, delivery, disk.get(), config);
+            s.is_stopping = is_stopping;
+            s.started = started_at;
+            for (const auto& id : order) {
+                const auto& rt = feeds.at(id);
+                s.feeds.push_back(feed_status_of(rt.config, rt.state));
+            }
+            return s;
+        };
+        endpoint = std::make_unique<http_endpoint>(io, std::move(sources));
+        if (auto error = endpoint->start(config.daemon.listen)) {
+            spdlog::error("status endpoint: {}; running without it", *error);
+            endpoint.reset();
+            return;
+        }
+        spdlog::info("status endpoint: http://{}/ (/metrics, /healthz, /feeds)",
+                     config.daemon.listen);
+    }
+
     // ---- stopping ------------------------------------------------------
 
     void on_signal(int signo) {
@@ -866,6 +903,7 @@ struct service::impl {
         }
         if (options.show_progress) print_progress(true);
         tick_timer.cancel();
+        if (endpoint) endpoint->stop();
         signals.cancel();
         redis.stop();
         io.stop();
