@@ -6,6 +6,7 @@
 // error text cannot inject markup into the page.
 #include "support/http_fixture_server.hpp"
 #include "support/redis_server.hpp"
+#include "support/run_command.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <optional>
 #include <sstream>
@@ -40,6 +42,7 @@ using feedwire::test::http_fixture_server;
 using feedwire::test::http_request;
 using feedwire::test::http_response;
 using feedwire::test::redis_server;
+using feedwire::test::run_command;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
@@ -221,6 +224,33 @@ TEST_F(StatusEndpoint, ServesMetricsHealthFeedsAndThePage) {
               sample(text, "feedwire_fetch_duration_seconds_count"));
     EXPECT_NE(text.find("# TYPE feedwire_polls_total counter\n"), std::string::npos);
     EXPECT_NE(text.find("# HELP feedwire_redis_connected "), std::string::npos);
+
+    // A Prometheus parser reads it all (Debian's python3-prometheus-client).
+    std::string output;
+    if (run_command("/usr/bin/python3 -c 'import prometheus_client.parser'", output) != 0) {
+        std::cerr << "python3-prometheus-client is not installed: parser check skipped\n";
+    } else {
+        const std::string path = redis_->directory() + "/metrics.txt";
+        std::ofstream(path) << text;
+        const std::string script =
+            "import sys\n"
+            "from prometheus_client.parser import text_string_to_metric_families as parse\n"
+            "for f in parse(open(sys.argv[1]).read()):\n"
+            "    for s in f.samples:\n"
+            "        print(f.type, s.name, sorted(s.labels.items()), s.value)\n";
+        const std::string script_path = redis_->directory() + "/parse_metrics.py";
+        std::ofstream(script_path) << script;
+        ASSERT_EQ(run_command("/usr/bin/python3 " + script_path + " " + path, output), 0) << output;
+        EXPECT_NE(output.find("counter feedwire_items_delivered_total [('kind', 'new')] " +
+                              std::to_string(stream_length) + ".0\n"),
+                  std::string::npos)
+            << output;
+        EXPECT_NE(output.find("histogram feedwire_fetch_duration_seconds_bucket [('le', '+Inf')]"),
+                  std::string::npos)
+            << output;
+        EXPECT_NE(output.find("gauge feedwire_redis_connected [] 1.0\n"), std::string::npos)
+            << output;
+    }
 
     // /healthz: Redis is there.
     const auto h = get(port_, "/healthz");

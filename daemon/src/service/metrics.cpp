@@ -33,6 +33,16 @@ void service_metrics::on_fetched(const fetch_outcome& outcome) {
     fetch_seconds.observe(static_cast<double>(outcome.elapsed.count()) / 1e6);
 }
 
+void service_metrics::on_parsed(std::size_t items, std::chrono::nanoseconds took) {
+    items_parsed += items;
+    parse_seconds.observe(std::chrono::duration<double>(took).count());
+}
+
+void service_metrics::on_timer_fired(std::chrono::nanoseconds late) {
+    scheduler_lag_seconds.observe(
+        std::chrono::duration<double>(std::max(late, late.zero())).count());
+}
+
 namespace {
 
 std::int64_t hour_number(std::chrono::system_clock::time_point t) {
@@ -222,6 +232,12 @@ std::string render_metrics(const service_metrics& m, const status_snapshot& s) {
             m.delivery_failures);
     w.write_histogram("feedwire_fetch_duration_seconds", "Time of each feed fetch.",
                       m.fetch_seconds);
+    w.write_histogram("feedwire_parse_duration_seconds",
+                      "Time to parse a fetched document and prepare its items, on a worker.",
+                      m.parse_seconds);
+    w.write_histogram("feedwire_scheduler_lag_seconds",
+                      "How late the poll timer fired after its due time (event loop lag).",
+                      m.scheduler_lag_seconds);
 
     gauge("feedwire_feeds", "Feeds enabled in the configuration.",
           static_cast<double>(s.enabled_feeds()));

@@ -374,9 +374,10 @@ struct service::impl {
         if (armed_for && *armed_for <= *wake) return;
         armed_for = *wake;
         poll_timer.expires_at(*wake);
-        poll_timer.async_wait([this](const boost::system::error_code& ec) {
+        poll_timer.async_wait([this, wake = *wake](const boost::system::error_code& ec) {
             if (ec) return;  // replaced by an earlier wake, or stopping
             armed_for.reset();
+            metrics.on_timer_fired(clock.steady_now() - wake);
             on_poll_timer();
         });
     }
@@ -449,9 +450,11 @@ struct service::impl {
         // feed's runtime record, which belongs to the I/O thread.
         asio::post(workers, [this, id, po = std::move(po), outcome = std::move(outcome),
                              hash = std::move(hash), agency = rt.config.agency]() mutable {
-            parse_output out{feeds::parse_feed(outcome.body, po), {}};
+            const auto began = std::chrono::steady_clock::now();
+            parse_output out{feeds::parse_feed(outcome.body, po), {}, {}};
             outcome.body = std::string{};
             if (out.parsed) out.payloads = prepare_payloads(out.parsed->items, agency);
+            out.parse_time = std::chrono::steady_clock::now() - began;
             asio::post(io, [this, id, outcome = std::move(outcome), hash = std::move(hash),
                             out = std::move(out)]() mutable {
                 on_parsed(id, std::move(outcome), std::move(hash), std::move(out));
@@ -462,6 +465,7 @@ struct service::impl {
     struct parse_output {
         feeds::result<feeds::parsed_feed, feeds::parse_error> parsed;
         std::vector<delivery_payload> payloads;
+        std::chrono::nanoseconds parse_time{0};
     };
 
     // On a worker: attribution, then serialization for delivery. The items
@@ -484,6 +488,7 @@ struct service::impl {
     void on_parsed(const std::string& id, fetch_outcome outcome, std::string hash,
                    parse_output out) {
         auto& rt = feeds.at(id);
+        metrics.on_parsed(out.payloads.size(), out.parse_time);
         const std::string& url = poll_url(rt.config, rt.state);
         auto& parsed = out.parsed;
         if (!parsed) {
@@ -493,7 +498,6 @@ struct service::impl {
             return complete_failure(id, "parse_error", error, outcome, poll_kind::failure);
         }
         for (const auto& w : parsed->warnings) spdlog::debug("feed {} ({}): {}", id, url, w);
-        metrics.on_parsed(out.payloads.size());
         rt.document_hints = document_hints(parsed->feed);
         if (out.payloads.empty()) return complete_success(id, "ok", outcome, hash, batch_summary{});
         std::vector<std::string> streams = route_streams(rt.config.stream, id, rt.config.tags);

@@ -73,7 +73,8 @@ TEST(Metrics, CountsWhatTheServiceReports) {
     o.http_status = 0;
     o.bytes_received = 0;
     m.on_fetched(o);
-    m.on_parsed(5);
+    m.on_parsed(5, 3ms);
+    m.on_timer_fired(-1ms);  // early counts as no lag
     batch_summary b;
     b.added = 3;
     b.updated = 1;
@@ -107,7 +108,9 @@ TEST(Metrics, CountsWhatTheServiceReports) {
           "feedwire_items_delivered_total{kind=\"updated\"} 1\n", "feedwire_duplicates_total 2\n",
           "feedwire_near_duplicates_total{action=\"dropped\"} 4\n",
           "feedwire_fetch_duration_seconds_bucket{le=\"0.25\"} 2\n",
-          "feedwire_fetch_duration_seconds_count 2\n", "feedwire_feeds 2\n",
+          "feedwire_fetch_duration_seconds_count 2\n",
+          "feedwire_parse_duration_seconds_bucket{le=\"0.005\"} 1\n",
+          "feedwire_scheduler_lag_seconds_bucket{le=\"0.001\"} 1\n", "feedwire_feeds 2\n",
           "feedwire_feeds_failing 1\n", "feedwire_redis_connected 1\n",
           "feedwire_spool_records 2\n", "# TYPE feedwire_spool_refused_total counter\n"}) {
         EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;

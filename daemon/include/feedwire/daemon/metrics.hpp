@@ -44,13 +44,19 @@ struct service_metrics {
     std::uint64_t near_duplicates_dropped = 0;
     std::uint64_t delivery_failures = 0;  // items given up
     histogram fetch_seconds{{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}};
+    histogram parse_seconds{{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}};
+    // How late the poll timer fired after the moment it was set for: a
+    // busy or stalled loop shows here.
+    histogram scheduler_lag_seconds{{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5}};
     // Items delivered (new and updated) per hour over the last day: slot
     // h % 24 holds hour h (hours since the epoch) when hour_of says so.
     std::array<std::uint64_t, 24> per_hour{};
     std::array<std::int64_t, 24> hour_of{};
 
     void on_fetched(const fetch_outcome& outcome);
-    void on_parsed(std::size_t items) { items_parsed += items; }
+    // A document parsed (or not: items 0) in `took` on a worker.
+    void on_parsed(std::size_t items, std::chrono::nanoseconds took);
+    void on_timer_fired(std::chrono::nanoseconds late);
     void on_delivered(const batch_summary& s, std::chrono::system_clock::time_point now);
     void on_poll_finished(const std::string& result) { ++polls[result]; }
     // Delivered per hour, oldest first, the last entry being `now`'s hour.
