@@ -316,5 +316,40 @@ TEST_F(StatusEndpoint, RefusesWhatItDoesNotServeAndSurvivesBadClients) {
     EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
 }
 
+// Polls `target` until its body is `body` (or the time is up): the last reply.
+std::optional<reply> wait_for_body(unsigned short port, const std::string& target,
+                                   const std::string& body) {
+    std::optional<reply> r;
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        r = get(port, target);
+        if (r && r->body == body) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    return r;
+}
+
+TEST_F(StatusEndpoint, HealthFollowsRedisAndTheSpool) {
+    wait_for_polls();
+    redis_->stop();
+    // Redis away, the spool has room: still healthy, and says why.
+    auto h = wait_for_body(port_, "/healthz", "ok (redis not connected; items go to the spool)\n");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->status, 200u);
+    EXPECT_EQ(h->body, "ok (redis not connected; items go to the spool)\n");
+    const auto m = get(port_, "/metrics");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(sample(m->body, "feedwire_redis_connected"), 0.0);
+    const auto page = get(port_, "/");
+    ASSERT_TRUE(page);
+    EXPECT_NE(page->body.find("not connected"), std::string::npos);
+
+    redis_->start();
+    h = wait_for_body(port_, "/healthz", "ok\n");
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->status, 200u);
+    EXPECT_EQ(h->body, "ok\n");
+}
+
 }  // namespace
 }  // namespace feedwire::daemon
