@@ -144,8 +144,9 @@ td.url,td.err{word-break:break-all;font-size:.92em}td.num{text-align:right}
            "\">Health: " + html_escape(h.reason) + "</p>\n";
     out += "<div class=\"cards\">\n";
     auto card = [&out](std::string_view label, const std::string& value, const char* cls = "") {
-        out += "<div class=\"card\"><b class=\"" + std::string(cls) + "\">" + html_escape(value) +
-               "</b>" + html_escape(label) + "</div>\n";
+        out += "<div class=\"card\"><b" +
+               (*cls != '\0' ? " class=\"" + std::string(cls) + "\"" : std::string()) + ">" +
+               html_escape(value) + "</b>" + html_escape(label) + "</div>\n";
     };
     card("feeds", std::to_string(s.enabled_feeds()));
     card("failing", std::to_string(s.failing_feeds()), s.failing_feeds() > 0 ? "bad" : "ok");
