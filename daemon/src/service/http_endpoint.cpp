@@ -8,6 +8,7 @@
 #include "feedwire/daemon/deliver.hpp"
 #include "feedwire/daemon/redis.hpp"
 #include "feedwire/daemon/spool.hpp"
+#include "feedwire/daemon/status_page.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -43,7 +44,7 @@ endpoint_reply answer_request(std::string_view method, std::string_view target,
                 render_metrics(sources.metrics(), s)};
     if (path == "/healthz") {
         const health h = assess_health(s);
-        return {h.ok ? 200u : 503u, "text/plain; charset=utf-8", h.reason + "\n"};
+        return {h.is_ok ? 200u : 503u, "text/plain; charset=utf-8", h.reason + "\n"};
     }
     if (path == "/feeds") return {200, "application/json", render_feeds_json(s)};
     return {200, "text/html; charset=utf-8",
@@ -54,7 +55,7 @@ status_snapshot component_snapshot(const redis_client& redis, const deliverer& d
                                    const spool* disk, const config::configuration& config) {
     status_snapshot s;
     s.now = std::chrono::system_clock::now();
-    s.redis_connected = redis.is_connected();
+    s.is_redis_connected = redis.is_connected();
     s.redis_address = config::describe(config.redis);
     s.redis_round_trip = redis.last_round_trip();
     s.has_spool = disk != nullptr;

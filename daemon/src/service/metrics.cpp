@@ -244,7 +244,7 @@ std::string render_metrics(const service_metrics& m, const status_snapshot& s) {
     gauge("feedwire_feeds_failing", "Enabled feeds whose last poll failed, or that are gone.",
           static_cast<double>(s.failing_feeds()));
     gauge("feedwire_redis_connected", "1 when the Redis connection is up.",
-          s.redis_connected ? 1.0 : 0.0);
+          s.is_redis_connected ? 1.0 : 0.0);
     gauge("feedwire_redis_round_trip_seconds", "Round-trip time of the last Redis reply.",
           static_cast<double>(s.redis_round_trip.count()) / 1e6);
     gauge("feedwire_delivery_pending_items", "Items waiting for Redis in memory.",

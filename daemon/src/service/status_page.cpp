@@ -1,7 +1,7 @@
 // /healthz, /feeds and the status page people read (/). Every string that
 // comes from a feed or a server (URLs, errors) is escaped: a hostile feed
 // must not inject markup into the page or break the JSON.
-#include "feedwire/daemon/metrics.hpp"
+#include "feedwire/daemon/status_page.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,7 @@ namespace feedwire::daemon {
 
 health assess_health(const status_snapshot& s) {
     if (s.is_stopping) return {false, "stopping"};
-    if (s.redis_connected) return {true, "ok"};
+    if (s.is_redis_connected) return {true, "ok"};
     if (!s.has_spool) return {false, "redis " + s.redis_address + " not connected, and no spool"};
     if (s.spool_max_bytes > 0 && s.spool_bytes >= s.spool_max_bytes)
         return {false, "redis " + s.redis_address + " not connected, and the spool is full"};
@@ -140,7 +140,7 @@ td.url,td.err{word-break:break-all;font-size:.92em}td.num{text-align:right}
 </style></head><body>
 )";
     out += "<h1>feedwired " + html_escape(version) + "</h1>\n";
-    out += "<p class=\"" + std::string(h.ok ? "ok" : "bad") +
+    out += "<p class=\"" + std::string(h.is_ok ? "ok" : "bad") +
            "\">Health: " + html_escape(h.reason) + "</p>\n";
     out += "<div class=\"cards\">\n";
     auto card = [&out](std::string_view label, const std::string& value, const char* cls = "") {
@@ -159,7 +159,7 @@ td.url,td.err{word-break:break-all;font-size:.92em}td.num{text-align:right}
     out += "</div>\n";
 
     out += "<h2>Redis and spool</h2>\n<p>Redis " + html_escape(s.redis_address) + ": ";
-    if (s.redis_connected) {
+    if (s.is_redis_connected) {
         char rtt[32];
         std::snprintf(rtt, sizeof rtt, "%.2f ms",
                       static_cast<double>(s.redis_round_trip.count()) / 1000.0);

@@ -6,6 +6,7 @@
 #include "feedwire/daemon/deliver.hpp"
 #include "feedwire/daemon/fetch.hpp"
 #include "feedwire/daemon/http_endpoint.hpp"
+#include "feedwire/daemon/status_page.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -95,7 +96,7 @@ TEST(Metrics, CountsWhatTheServiceReports) {
     EXPECT_EQ(m.last_day(t0 + 24h).at(0), 0u);  // a day later, that hour has gone
 
     status_snapshot s;
-    s.redis_connected = true;
+    s.is_redis_connected = true;
     s.spool_records = 2;
     feed_status bad;
     bad.consecutive_errors = 1;
@@ -143,7 +144,7 @@ TEST(StatusPage, FormatsUtc) {
 status_snapshot hostile_snapshot() {
     status_snapshot s;
     s.now = t0;
-    s.redis_connected = true;
+    s.is_redis_connected = true;
     feed_status good;
     good.id = "good";
     good.url = "http://a.example/feed";
@@ -179,17 +180,17 @@ TEST(StatusPage, FailingFeedsFirstAndNoInjection) {
 TEST(Health, RedisOrASpoolWithRoom) {
     status_snapshot s;
     s.redis_address = "unix:/x";
-    EXPECT_FALSE(assess_health(s).ok);
+    EXPECT_FALSE(assess_health(s).is_ok);
     s.has_spool = true;
     s.spool_max_bytes = 100;
-    EXPECT_TRUE(assess_health(s).ok);
+    EXPECT_TRUE(assess_health(s).is_ok);
     s.spool_bytes = 100;
-    EXPECT_FALSE(assess_health(s).ok);
+    EXPECT_FALSE(assess_health(s).is_ok);
     EXPECT_NE(assess_health(s).reason.find("spool is full"), std::string::npos);
-    s.redis_connected = true;
-    EXPECT_TRUE(assess_health(s).ok);
+    s.is_redis_connected = true;
+    EXPECT_TRUE(assess_health(s).is_ok);
     s.is_stopping = true;
-    EXPECT_FALSE(assess_health(s).ok);
+    EXPECT_FALSE(assess_health(s).is_ok);
 }
 
 TEST(Endpoint, RoutesGetOnly) {

@@ -1,7 +1,7 @@
 // What the service counts for its HTTP endpoint (http_endpoint.hpp): a small
-// registry of counters and one histogram the service updates on its
-// io_context thread, the Prometheus text exposition format it is served in,
-// and the per-feed status rows of /feeds and the status page. Pure: no I/O.
+// registry of counters and histograms the service updates on its
+// io_context thread, the snapshot of its state the endpoint reads, and the
+// Prometheus text exposition format /metrics is served in. Pure: no I/O.
 #pragma once
 
 #include <array>
@@ -89,7 +89,7 @@ void failing_first(std::vector<feed_status>& feeds);
 // Everything the endpoint reports that the service holds right now.
 struct status_snapshot {
     bool is_stopping = false;
-    bool redis_connected = false;
+    bool is_redis_connected = false;
     std::string redis_address;
     std::chrono::microseconds redis_round_trip{0};
     bool has_spool = false;
@@ -140,24 +140,5 @@ private:
 
 // /metrics: every metric of the service (README lists them).
 std::string render_metrics(const service_metrics& m, const status_snapshot& s);
-
-// ---- /healthz, /feeds and the status page -------------------------------
-
-struct health {
-    bool ok = false;
-    std::string reason;  // "ok", or why not
-};
-health assess_health(const status_snapshot& s);
-
-// Escapes & < > " ' for HTML text and attribute values.
-std::string html_escape(std::string_view text);
-// RFC 3339 UTC, seconds ("2026-11-27T08:00:00Z"); "" for the epoch.
-std::string format_utc(std::chrono::system_clock::time_point t);
-
-// /feeds: a JSON array, failing feeds first.
-std::string render_feeds_json(const status_snapshot& s);
-// /: the status page, HTML and CSS, no scripts.
-std::string render_status_page(const service_metrics& m, const status_snapshot& s,
-                               std::string_view version);
 
 }  // namespace feedwire::daemon
