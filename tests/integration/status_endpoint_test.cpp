@@ -207,6 +207,7 @@ TEST_F(StatusEndpoint, ServesMetricsHealthFeedsAndThePage) {
         << text;
     EXPECT_EQ(sample(text, "feedwire_items_delivered_total{kind=\"updated\"}"), 0.0);
     EXPECT_EQ(sample(text, "feedwire_items_parsed_total"), 4.0);
+    EXPECT_TRUE(sample(text, "feedwire_parse_warnings_total"));
     EXPECT_GE(sample(text, "feedwire_polls_total{result=\"ok\"}").value_or(0), 1.0);
     EXPECT_GE(sample(text, "feedwire_polls_total{result=\"http_error\"}").value_or(0), 1.0) << text;
     EXPECT_GE(sample(text, "feedwire_http_responses_total{class=\"2xx\"}").value_or(0), 1.0);

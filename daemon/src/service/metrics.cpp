@@ -33,8 +33,10 @@ void service_metrics::on_fetched(const fetch_outcome& outcome) {
     fetch_seconds.observe(static_cast<double>(outcome.elapsed.count()) / 1e6);
 }
 
-void service_metrics::on_parsed(std::size_t items, std::chrono::nanoseconds took) {
+void service_metrics::on_parsed(std::size_t items, std::size_t warnings,
+                                std::chrono::nanoseconds took) {
     items_parsed += items;
+    parse_warnings += warnings;
     parse_seconds.observe(std::chrono::duration<double>(took).count());
 }
 
@@ -216,6 +218,9 @@ std::string render_metrics(const service_metrics& m, const status_snapshot& s) {
             m.bytes_fetched);
     counter("feedwire_items_parsed_total", "Items parsed from fetched feed documents.",
             m.items_parsed);
+    counter("feedwire_parse_warnings_total",
+            "Oddities the parser noted in fetched documents (logged at debug level).",
+            m.parse_warnings);
     w.family("feedwire_items_delivered_total",
              "Items appended to Redis streams: new (near-duplicates marked included) and "
              "updated (revisions).",

@@ -488,9 +488,10 @@ struct service::impl {
     void on_parsed(const std::string& id, fetch_outcome outcome, std::string hash,
                    parse_output out) {
         auto& rt = feeds.at(id);
-        metrics.on_parsed(out.payloads.size(), out.parse_time);
         const std::string& url = poll_url(rt.config, rt.state);
         auto& parsed = out.parsed;
+        metrics.on_parsed(out.payloads.size(), parsed ? parsed->warnings.size() : 0,
+                          out.parse_time);
         if (!parsed) {
             const std::string error = "feed " + id + " (" + url + "): not parsed (" +
                                       std::string(feeds::to_string(parsed.error().code)) +

@@ -74,7 +74,7 @@ TEST(Metrics, CountsWhatTheServiceReports) {
     o.http_status = 0;
     o.bytes_received = 0;
     m.on_fetched(o);
-    m.on_parsed(5, 3ms);
+    m.on_parsed(5, 2, 3ms);
     m.on_timer_fired(-1ms);  // early counts as no lag
     batch_summary b;
     b.added = 3;
@@ -105,7 +105,8 @@ TEST(Metrics, CountsWhatTheServiceReports) {
     for (const char* line :
          {"feedwire_polls_total{result=\"ok\"} 2\n", "feedwire_polls_total{result=\"timeout\"} 1\n",
           "feedwire_http_responses_total{class=\"2xx\"} 1\n", "feedwire_fetched_bytes_total 1000\n",
-          "feedwire_items_parsed_total 5\n", "feedwire_items_delivered_total{kind=\"new\"} 4\n",
+          "feedwire_items_parsed_total 5\n", "feedwire_parse_warnings_total 2\n",
+          "feedwire_items_delivered_total{kind=\"new\"} 4\n",
           "feedwire_items_delivered_total{kind=\"updated\"} 1\n", "feedwire_duplicates_total 2\n",
           "feedwire_near_duplicates_total{action=\"dropped\"} 4\n",
           "feedwire_fetch_duration_seconds_bucket{le=\"0.25\"} 2\n",

@@ -37,7 +37,8 @@ struct service_metrics {
     std::map<std::string, std::uint64_t> http_responses;  // by class: 2xx .. 5xx, none
     std::uint64_t bytes_fetched = 0;
     std::uint64_t items_parsed = 0;
-    std::uint64_t items_new = 0;  // added, and near-duplicates delivered marked
+    std::uint64_t parse_warnings = 0;  // oddities the parser noted (logged at debug)
+    std::uint64_t items_new = 0;       // added, and near-duplicates delivered marked
     std::uint64_t items_updated = 0;
     std::uint64_t duplicates = 0;  // cross-feed sightings
     std::uint64_t near_duplicates_marked = 0;
@@ -55,7 +56,7 @@ struct service_metrics {
 
     void on_fetched(const fetch_outcome& outcome);
     // A document parsed (or not: items 0) in `took` on a worker.
-    void on_parsed(std::size_t items, std::chrono::nanoseconds took);
+    void on_parsed(std::size_t items, std::size_t warnings, std::chrono::nanoseconds took);
     void on_timer_fired(std::chrono::nanoseconds late);
     void on_delivered(const batch_summary& s, std::chrono::system_clock::time_point now);
     void on_poll_finished(const std::string& result) { ++polls[result]; }
