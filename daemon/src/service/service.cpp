@@ -18,6 +18,7 @@
 #include "feedwire/daemon/deliver.hpp"
 #include "feedwire/daemon/feed_state.hpp"
 #include "feedwire/daemon/fetcher.hpp"
+#include "feedwire/daemon/http_endpoint.hpp"
 #include "feedwire/daemon/notify.hpp"
 #include "feedwire/daemon/pipeline.hpp"
 #include "feedwire/daemon/redis.hpp"
@@ -105,6 +106,9 @@ struct service::impl {
     std::vector<std::string> order;  // feed ids in configuration order
     std::mt19937_64 rng{std::random_device{}()};
     run_summary summary;
+    service_metrics metrics;                  // served by the endpoint
+    std::unique_ptr<http_endpoint> endpoint;  // daemon.listen; null when off
+    system_time started_at{};
 
     bool is_scheduling = false;
     std::optional<steady_time> armed_for;  // when the pending poll_timer wait fires
@@ -214,6 +218,7 @@ struct service::impl {
         signals.async_wait([this](const boost::system::error_code& ec, int signo) {
             if (!ec) on_signal(signo);
         });
+        start_endpoint();
         load_state_files();
         if (!is_once()) {
             reload_signals.add(SIGHUP);
@@ -390,9 +395,10 @@ struct service::impl {
         if (armed_for && *armed_for <= *wake) return;
         armed_for = *wake;
         poll_timer.expires_at(*wake);
-        poll_timer.async_wait([this](const boost::system::error_code& ec) {
+        poll_timer.async_wait([this, wake = *wake](const boost::system::error_code& ec) {
             if (ec) return;  // replaced by an earlier wake, or stopping
             armed_for.reset();
+            metrics.on_timer_fired(clock.steady_now() - wake);
             on_poll_timer();
         });
     }
@@ -419,6 +425,7 @@ struct service::impl {
 
     void on_fetched(const std::string& id, fetch_outcome outcome) {
         auto& rt = feeds.at(id);
+        metrics.on_fetched(outcome);
         const std::string& url = poll_url(rt.config, rt.state);
         spdlog::debug("feed {} ({}): {} HTTP {} {} bytes in {} ms{}", id, url,
                       to_string(outcome.status), outcome.http_status, outcome.bytes_received,
@@ -465,9 +472,11 @@ struct service::impl {
         // feed's runtime record, which belongs to the I/O thread.
         asio::post(workers, [this, id, po = std::move(po), outcome = std::move(outcome),
                              hash = std::move(hash), agency = rt.config.agency]() mutable {
-            parse_output out{feeds::parse_feed(outcome.body, po), {}};
+            const auto began = std::chrono::steady_clock::now();
+            parse_output out{feeds::parse_feed(outcome.body, po), {}, {}};
             outcome.body = std::string{};
             if (out.parsed) out.payloads = prepare_payloads(out.parsed->items, agency);
+            out.parse_time = std::chrono::steady_clock::now() - began;
             asio::post(io, [this, id, outcome = std::move(outcome), hash = std::move(hash),
                             out = std::move(out)]() mutable {
                 on_parsed(id, std::move(outcome), std::move(hash), std::move(out));
@@ -478,6 +487,7 @@ struct service::impl {
     struct parse_output {
         feeds::result<feeds::parsed_feed, feeds::parse_error> parsed;
         std::vector<delivery_payload> payloads;
+        std::chrono::nanoseconds parse_time{0};
     };
 
     // On a worker: attribution, then serialization for delivery. The items
@@ -502,6 +512,8 @@ struct service::impl {
         auto& rt = feeds.at(id);
         const std::string& url = poll_url(rt.config, rt.state);
         auto& parsed = out.parsed;
+        metrics.on_parsed(out.payloads.size(), parsed ? parsed->warnings.size() : 0,
+                          out.parse_time);
         if (!parsed) {
             const std::string error = "feed " + id + " (" + url + "): not parsed (" +
                                       std::string(feeds::to_string(parsed.error().code)) +
@@ -521,6 +533,7 @@ struct service::impl {
     void on_delivered(const std::string& id, const fetch_outcome& outcome, const std::string& hash,
                       const batch_summary& s) {
         auto& rt = feeds.at(id);
+        metrics.on_delivered(s, clock.system_now());
         summary.items_delivered += s.added + s.updated + s.near_duplicates;
         summary.items_duplicate += s.duplicates + s.near_duplicates + s.near_dropped;
         summary.items_spooled += s.spooled;
@@ -606,6 +619,7 @@ struct service::impl {
         if (delay) rt.state.next_poll = clock.system_now() + *delay;
         do_save_state(rt);
         rt.is_polling = false;
+        metrics.on_poll_finished(delay ? rt.state.last_status : std::string("gone"));
         --polls_running;
         if (is_once() || !delay) {
             sched.finished(id, now, now + never);
@@ -1000,6 +1014,34 @@ struct service::impl {
             disk ? static_cast<std::uint64_t>(disk->stats().records) : std::uint64_t{0});
     }
 
+    // ---- status endpoint (http_endpoint.hpp) ----------------------------
+
+    void start_endpoint() {
+        started_at = clock.system_now();
+        if (is_once() || config.daemon.listen.empty()) return;
+        endpoint_sources sources;
+        sources.version = FEEDWIRE_VERSION;
+        sources.metrics = [this]() -> const service_metrics& { return metrics; };
+        sources.snapshot = [this] {
+            status_snapshot s = component_snapshot(redis, delivery, disk.get(), config);
+            s.is_stopping = is_stopping;
+            s.started = started_at;
+            for (const auto& id : order) {
+                const auto& rt = feeds.at(id);
+                s.feeds.push_back(feed_status_of(rt.config, rt.state));
+            }
+            return s;
+        };
+        endpoint = std::make_unique<http_endpoint>(io, std::move(sources));
+        if (auto error = endpoint->start(config.daemon.listen)) {
+            spdlog::error("status endpoint: {}; running without it", *error);
+            endpoint.reset();
+            return;
+        }
+        spdlog::info("status endpoint: http://{}/ (/metrics, /healthz, /feeds)",
+                     config.daemon.listen);
+    }
+
     // ---- stopping ------------------------------------------------------
 
     void on_signal(int signo) {
@@ -1073,6 +1115,7 @@ struct service::impl {
         }
         if (options.show_progress) print_progress(true);
         tick_timer.cancel();
+        if (endpoint) endpoint->stop();
         signals.cancel();
         reload_signals.cancel();
         notifier.stop();
