@@ -280,9 +280,16 @@ std::size_t document_start(std::string_view s) noexcept {
     if (best != std::string_view::npos) {
         // A comment or DOCTYPE right before the root belongs to the document.
         const std::size_t markup = s.rfind("<!", best);
-        if (markup != std::string_view::npos && s.find('>', markup) != std::string_view::npos) {
+        // A comment ends at "-->", not at a '>' it holds ("<!-- <b>x</b> -->").
+        const std::size_t markup_end = markup == std::string_view::npos ? markup
+                                       : s.substr(markup).starts_with("<!--")
+                                           ? (s.find("-->", markup + 4) == std::string_view::npos
+                                                  ? std::string_view::npos
+                                                  : s.find("-->", markup + 4) + 2)
+                                           : s.find('>', markup);
+        if (markup != std::string_view::npos && markup_end != std::string_view::npos) {
             bool only_markup_between = true;
-            for (std::size_t i = s.find('>', markup) + 1; i < best && only_markup_between; ++i) {
+            for (std::size_t i = markup_end + 1; i < best && only_markup_between; ++i) {
                 only_markup_between = is_ascii_space(s[i]);
             }
             if (only_markup_between && markup < best) best = markup;
@@ -414,8 +421,17 @@ std::string trimmed(std::string_view s) {
 
 std::string_view salvage_xml(std::string_view text, std::string& storage, salvage_report& report) {
     const std::size_t start = document_start(text);
+    // Whitespace and complete comments before the document are not junk:
+    // dropping them loses nothing (a comment before "<?xml" is common).
     std::size_t junk = 0;
     for (std::size_t i = 0; i < start; ++i) {
+        if (text.substr(i, start - i).starts_with("<!--")) {
+            const std::size_t end = text.substr(0, start).find("-->", i + 4);
+            if (end != std::string_view::npos) {
+                i = end + 2;
+                continue;
+            }
+        }
         if (!is_ascii_space(text[i])) {
             junk = start;
             break;

@@ -207,6 +207,19 @@ TEST(Parse, JunkBeforeTheDocumentIsDropped) {
     EXPECT_TRUE(has_warning(f, "junk before"));
 }
 
+// A comment before the document (or before its declaration) is markup,
+// not junk, even when it holds tags of its own; reading it is no repair.
+TEST(Parse, CommentBeforeTheDocumentIsNoRepair) {
+    const std::string item = rss("<item><title>A</title></item>");
+    for (const std::string& doc :
+         {"<!-- <b>&#38;</b> -->\n" + item, "<!-- a -->\n<?xml version=\"1.0\"?>" + item}) {
+        const auto f = parse_ok(doc);
+        ASSERT_EQ(f.items.size(), 1U) << doc;
+        EXPECT_FALSE(f.is_salvaged) << doc;
+        EXPECT_FALSE(has_warning(f, "junk before")) << doc;
+    }
+}
+
 TEST(Parse, AtomXhtmlContentAndNestedXmlBase) {
     const auto f = parse_ok(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://blog.example.com/a/\" "
