@@ -271,10 +271,52 @@ bool starts_with_at(std::string_view s, std::size_t p, std::string_view prefix) 
 // first root element a feed can have, else the first markup that can begin
 // a document. Junk before it is often a PHP warning, which carries HTML
 // tags of its own ("<b>Warning</b>: ... on line <b>12</b><br />").
+// The end of a well-formed prolog: whitespace, comments, processing
+// instructions and a DOCTYPE, skipped as whole constructs (a comment may
+// hold "<b>" or "<!DOCTYPE", an internal subset '>' of its declarations).
+std::size_t prolog_end(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (is_ascii_space(s[i])) {
+            ++i;
+        } else if (starts_with_at(s, i, "<!--")) {
+            i = skip_past(s, i + 4, "-->");
+        } else if (starts_with_at(s, i, "<?")) {
+            i = skip_past(s, i + 2, "?>");
+        } else if (starts_with_at(s, i, "<!DOCTYPE") || starts_with_at(s, i, "<!doctype")) {
+            i = skip_doctype(s, i);
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 std::size_t document_start(std::string_view s) noexcept {
+    constexpr std::string_view roots[] = {"<rss", "<feed", "<rdf:RDF", "<RDF"};
+    // A prolog that leads to the root element is the document's own: it
+    // starts at its declaration (comments before one are dropped), else at
+    // once. An element that is no feed root while one (or a declaration)
+    // follows is junk, such as a PHP warning's "<br />".
+    if (const std::size_t end = prolog_end(s);
+        end + 1 < s.size() && s[end] == '<' &&
+        is_name_start(static_cast<unsigned char>(s[end + 1]))) {
+        const bool is_root =
+            std::any_of(std::begin(roots), std::end(roots),
+                        [&](std::string_view r) { return starts_with_at(s, end, r); });
+        const bool more_follows =
+            s.find("<?xml", end) != std::string_view::npos ||
+            std::any_of(std::begin(roots), std::end(roots), [&](std::string_view r) {
+                return s.find(r, end) != std::string_view::npos;
+            });
+        if (is_root || !more_follows) {
+            const std::size_t decl = s.substr(0, end).find("<?xml");
+            return decl == std::string_view::npos ? 0 : decl;
+        }
+    }
     if (const std::size_t decl = s.find("<?xml"); decl != std::string_view::npos) return decl;
     std::size_t best = std::string_view::npos;
-    for (const std::string_view root : {"<rss", "<feed", "<rdf:RDF", "<RDF"}) {
+    for (const std::string_view root : roots) {
         best = std::min(best, s.find(root));
     }
     if (best != std::string_view::npos) {

@@ -207,12 +207,15 @@ TEST(Parse, JunkBeforeTheDocumentIsDropped) {
     EXPECT_TRUE(has_warning(f, "junk before"));
 }
 
-// A comment before the document (or before its declaration) is markup,
-// not junk, even when it holds tags of its own; reading it is no repair.
+// A comment or a DOCTYPE before the document (or a comment before its
+// declaration) is markup, not junk, even when it holds tags or '>' of its
+// own; reading it is no repair.
 TEST(Parse, CommentBeforeTheDocumentIsNoRepair) {
-    const std::string item = rss("<item><title>A</title></item>");
-    for (const std::string& doc :
-         {"<!-- <b>&#38;</b> -->\n" + item, "<!-- a -->\n<?xml version=\"1.0\"?>" + item}) {
+    const std::string with_decl = rss("<item><title>A</title></item>");
+    const std::string item = with_decl.substr(with_decl.find("<rss"));  // no declaration
+    for (const std::string& doc : {"<!-- <b>&#38;</b> -->\n" + item, "<!-- a -->\n" + with_decl,
+                                   "<!-- \"<!DOCTYPE\" -->\n" + item,
+                                   "<!-- a -->\n<!DOCTYPE rss [\n<!ENTITY e \"x\">\n]>\n" + item}) {
         const auto f = parse_ok(doc);
         ASSERT_EQ(f.items.size(), 1U) << doc;
         EXPECT_FALSE(f.is_salvaged) << doc;
