@@ -3,7 +3,8 @@
 // feedwire's parser and writes DUMPS_DIR/<path>.json in the view the
 // corpus's check.py reads: feedparser's key names (bozo, encoding, version,
 // feed{}, entries[] with title, link, links, id, summary, content, ...),
-// dates as UTC time tuples. Test-only; see tests/conformance/README.md.
+// dates as UTC time tuples. Test-only: run_conformance.sh scores the dumps
+// (bench/README.md, "Conformance", has the figures).
 //
 // Like the corpus's reference dumper (harness/dump_feedparser.py), a file
 // whose path contains "http" is read as fetched from
