@@ -226,7 +226,7 @@ json entry_json(const fw::item& it, const std::string& base) {
     put_time(e, "published", it.firstcreated);
     put_time(e, "updated", it.versioncreated);
     if (!it.language.empty()) e["language"] = it.language;
-    if (!it.copyrightnotice.empty()) e["rights"] = it.copyrightnotice;
+    put_text(e, "rights", it.copyrightnotice, "text/plain", it.language, base);
     return e;
 }
 
