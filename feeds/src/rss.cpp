@@ -144,7 +144,15 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
         if (c.type() != pugi::node_element) continue;
         const qname q = name_of(c);
         const std::string_view n = q.local;
-        if (is_core(q)) {
+        if ((q.space == ns::xhtml || is_core(q)) && n == "body") {
+            // xhtml:body, or a bare <body> (as feedparser reads it): the
+            // content, unless content:encoded gave one.
+            if (e.content.empty()) {
+                e.content.value = inner_html(c);
+                e.content.kind = text_kind::html;
+                e.content.base = base_of(c, e.base);
+            }
+        } else if (is_core(q)) {
             if (n == "title") {
                 e.title = title_text(c, e.base);
             } else if (n == "link") {
@@ -177,12 +185,6 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
             }
         } else if (q.space == ns::content && n == "encoded") {
             e.content = html_text(c, e.base);
-        } else if (q.space == ns::xhtml && n == "body") {
-            if (e.content.empty()) {
-                e.content.value = inner_html(c);
-                e.content.kind = text_kind::html;
-                e.content.base = base_of(c, e.base);
-            }
         } else if (q.space == ns::dc) {
             if (n == "creator" || n == "author") {
                 std::string name = trimmed(text_of(c));
