@@ -257,6 +257,9 @@ std::string rss_format(pugi::xml_node root) {
         for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
             if (c.type() == pugi::node_element && name_of(c).space == ns::rss090) return "rss0.90";
         }
+        // An empty RSS 0.90 document says so only in its default namespace.
+        if (std::string_view(attr(root, "xmlns")) == "http://my.netscape.com/rdf/simple/0.9/")
+            return "rss0.90";
         return "rss1.0";
     }
     const std::string version = trimmed(attr(root, "version"));
@@ -264,7 +267,8 @@ std::string rss_format(pugi::xml_node root) {
         version == "2.0" || version == "0.90") {
         return "rss" + version;
     }
-    if (version == "2" || version == "2.00" || version == "2.0.1") return "rss2.0";
+    // feedparser's rule: any 2.x is RSS 2.0 (2.01 and 2.1 exist in the wild).
+    if (version == "2" || version.rfind("2.", 0) == 0) return "rss2.0";
     return "rss";
 }
 

@@ -223,6 +223,19 @@ TEST(Parse, CommentBeforeTheDocumentIsNoRepair) {
     }
 }
 
+// "Name (email)" as well as RSS 2.0's "email (Name)"; any RSS 2.x is 2.0.
+TEST(Parse, AuthorNameBeforeEmailInParentheses) {
+    const std::string doc =
+        "<rss version=\"2.01\"><channel><title>T</title><item><title>A</title>"
+        "<author>Jane Doe (jane@example.com)</author></item></channel></rss>";
+    const auto f = parse_ok(doc);
+    ASSERT_EQ(f.items.size(), 1U);
+    ASSERT_EQ(f.items[0].authors.size(), 1U);
+    EXPECT_EQ(f.items[0].authors[0].name, "Jane Doe");
+    EXPECT_EQ(f.items[0].authors[0].email, "jane@example.com");
+    EXPECT_EQ(f.feed.format, "rss2.0");
+}
+
 TEST(Parse, AtomXhtmlContentAndNestedXmlBase) {
     const auto f = parse_ok(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://blog.example.com/a/\" "
