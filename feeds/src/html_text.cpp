@@ -260,7 +260,7 @@ public:
     std::string take() { return std::move(out_); }
 
 private:
-    enum class kind : std::uint8_t { visible, space, newline, dropped };
+    enum class kind : std::uint8_t { visible, space, newline, dropped, c1 };
     struct unit {
         kind what;
         std::size_t size;
@@ -287,8 +287,8 @@ text_builder::unit text_builder::classify(std::string_view text, std::size_t i) 
         return {kind::dropped, 1};  // C0 controls and DEL
     }
     if (c == 0xC2) {
-        if (b(1) == 0xA0 || b(1) == 0x85) return {kind::space, 2};    // NBSP, NEL
-        if (b(1) >= 0x80 && b(1) <= 0x9F) return {kind::dropped, 2};  // C1 controls
+        if (b(1) == 0xA0 || b(1) == 0x85) return {kind::space, 2};  // NBSP, NEL
+        if (b(1) >= 0x80 && b(1) <= 0x9F) return {kind::c1, 2};     // C1 controls
     } else if (c == 0xE1 && b(1) == 0x9A && b(2) == 0x80) {
         return {kind::space, 3};  // U+1680 OGHAM SPACE MARK
     } else if (c == 0xE2 && b(1) == 0x80) {
@@ -338,6 +338,13 @@ void text_builder::add(std::string_view text, bool keeps_newlines) {
         if (i > run) put(text.substr(run, i - run));
         if (u.what == kind::space) {
             space();
+        } else if (u.what == kind::c1) {
+            // A C1 control in text is a windows-1252 character mislabelled
+            // ("don\u0092t", "&#146;"): read it as the HTML standard reads
+            // "&#146;" (U+2019); the five with no such character are dropped.
+            const auto c = static_cast<unsigned char>(text[i + 1]);
+            const std::string as_1252 = decode_html_entities("&#" + std::to_string(c) + ";");
+            if (as_1252.size() != 2 || static_cast<unsigned char>(as_1252[0]) != 0xC2) put(as_1252);
         } else if (u.what == kind::newline) {
             if (keeps_newlines) {
                 line_break();

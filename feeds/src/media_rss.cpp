@@ -161,6 +161,13 @@ person parse_person_text(std::string_view text) {
             p.name = inside;
             return p;
         }
+        // "Name (email)", as dc:creator and managingEditor are often written.
+        if (!outside.empty() && inside.find('@') != std::string::npos &&
+            inside.find(' ') == std::string::npos && close + 1 == t.size()) {
+            p.name = outside;
+            p.email = inside;
+            return p;
+        }
     }
     // "Name <email>".
     const std::size_t lt = t.find('<');

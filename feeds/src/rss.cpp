@@ -144,7 +144,15 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
         if (c.type() != pugi::node_element) continue;
         const qname q = name_of(c);
         const std::string_view n = q.local;
-        if (is_core(q)) {
+        if ((q.space == ns::xhtml || is_core(q)) && n == "body") {
+            // xhtml:body, or a bare <body> (as feedparser reads it): the
+            // content, unless content:encoded gave one.
+            if (e.content.empty()) {
+                e.content.value = inner_html(c);
+                e.content.kind = text_kind::html;
+                e.content.base = base_of(c, e.base);
+            }
+        } else if (is_core(q)) {
             if (n == "title") {
                 e.title = title_text(c, e.base);
             } else if (n == "link") {
@@ -177,12 +185,6 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
             }
         } else if (q.space == ns::content && n == "encoded") {
             e.content = html_text(c, e.base);
-        } else if (q.space == ns::xhtml && n == "body") {
-            if (e.content.empty()) {
-                e.content.value = inner_html(c);
-                e.content.kind = text_kind::html;
-                e.content.base = base_of(c, e.base);
-            }
         } else if (q.space == ns::dc) {
             if (n == "creator" || n == "author") {
                 std::string name = trimmed(text_of(c));
@@ -255,6 +257,9 @@ std::string rss_format(pugi::xml_node root) {
         for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
             if (c.type() == pugi::node_element && name_of(c).space == ns::rss090) return "rss0.90";
         }
+        // An empty RSS 0.90 document says so only in its default namespace.
+        if (std::string_view(attr(root, "xmlns")) == "http://my.netscape.com/rdf/simple/0.9/")
+            return "rss0.90";
         return "rss1.0";
     }
     const std::string version = trimmed(attr(root, "version"));
@@ -262,7 +267,8 @@ std::string rss_format(pugi::xml_node root) {
         version == "2.0" || version == "0.90") {
         return "rss" + version;
     }
-    if (version == "2" || version == "2.00" || version == "2.0.1") return "rss2.0";
+    // feedparser's rule: any 2.x is RSS 2.0 (2.01 and 2.1 exist in the wild).
+    if (version == "2" || version.rfind("2.", 0) == 0) return "rss2.0";
     return "rss";
 }
 

@@ -271,18 +271,67 @@ bool starts_with_at(std::string_view s, std::size_t p, std::string_view prefix) 
 // first root element a feed can have, else the first markup that can begin
 // a document. Junk before it is often a PHP warning, which carries HTML
 // tags of its own ("<b>Warning</b>: ... on line <b>12</b><br />").
+// The end of a well-formed prolog: whitespace, comments, processing
+// instructions and a DOCTYPE, skipped as whole constructs (a comment may
+// hold "<b>" or "<!DOCTYPE", an internal subset '>' of its declarations).
+std::size_t prolog_end(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (is_ascii_space(s[i])) {
+            ++i;
+        } else if (starts_with_at(s, i, "<!--")) {
+            i = skip_past(s, i + 4, "-->");
+        } else if (starts_with_at(s, i, "<?")) {
+            i = skip_past(s, i + 2, "?>");
+        } else if (starts_with_at(s, i, "<!DOCTYPE") || starts_with_at(s, i, "<!doctype")) {
+            i = skip_doctype(s, i);
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 std::size_t document_start(std::string_view s) noexcept {
+    constexpr std::string_view roots[] = {"<rss", "<feed", "<rdf:RDF", "<RDF"};
+    // A prolog that leads to the root element is the document's own: it
+    // starts at its declaration (comments before one are dropped), else at
+    // once. An element that is no feed root while one (or a declaration)
+    // follows is junk, such as a PHP warning's "<br />".
+    if (const std::size_t end = prolog_end(s);
+        end + 1 < s.size() && s[end] == '<' &&
+        is_name_start(static_cast<unsigned char>(s[end + 1]))) {
+        const bool is_root =
+            std::any_of(std::begin(roots), std::end(roots),
+                        [&](std::string_view r) { return starts_with_at(s, end, r); });
+        const bool more_follows =
+            s.find("<?xml", end) != std::string_view::npos ||
+            std::any_of(std::begin(roots), std::end(roots), [&](std::string_view r) {
+                return s.find(r, end) != std::string_view::npos;
+            });
+        if (is_root || !more_follows) {
+            const std::size_t decl = s.substr(0, end).find("<?xml");
+            return decl == std::string_view::npos ? 0 : decl;
+        }
+    }
     if (const std::size_t decl = s.find("<?xml"); decl != std::string_view::npos) return decl;
     std::size_t best = std::string_view::npos;
-    for (const std::string_view root : {"<rss", "<feed", "<rdf:RDF", "<RDF"}) {
+    for (const std::string_view root : roots) {
         best = std::min(best, s.find(root));
     }
     if (best != std::string_view::npos) {
         // A comment or DOCTYPE right before the root belongs to the document.
         const std::size_t markup = s.rfind("<!", best);
-        if (markup != std::string_view::npos && s.find('>', markup) != std::string_view::npos) {
+        // A comment ends at "-->", not at a '>' it holds ("<!-- <b>x</b> -->").
+        const std::size_t markup_end = markup == std::string_view::npos ? markup
+                                       : s.substr(markup).starts_with("<!--")
+                                           ? (s.find("-->", markup + 4) == std::string_view::npos
+                                                  ? std::string_view::npos
+                                                  : s.find("-->", markup + 4) + 2)
+                                           : s.find('>', markup);
+        if (markup != std::string_view::npos && markup_end != std::string_view::npos) {
             bool only_markup_between = true;
-            for (std::size_t i = s.find('>', markup) + 1; i < best && only_markup_between; ++i) {
+            for (std::size_t i = markup_end + 1; i < best && only_markup_between; ++i) {
                 only_markup_between = is_ascii_space(s[i]);
             }
             if (only_markup_between && markup < best) best = markup;
@@ -414,8 +463,17 @@ std::string trimmed(std::string_view s) {
 
 std::string_view salvage_xml(std::string_view text, std::string& storage, salvage_report& report) {
     const std::size_t start = document_start(text);
+    // Whitespace and complete comments before the document are not junk:
+    // dropping them loses nothing (a comment before "<?xml" is common).
     std::size_t junk = 0;
     for (std::size_t i = 0; i < start; ++i) {
+        if (text.substr(i, start - i).starts_with("<!--")) {
+            const std::size_t end = text.substr(0, start).find("-->", i + 4);
+            if (end != std::string_view::npos) {
+                i = end + 2;
+                continue;
+            }
+        }
         if (!is_ascii_space(text[i])) {
             junk = start;
             break;

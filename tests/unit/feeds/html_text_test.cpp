@@ -130,6 +130,15 @@ TEST(CollapseText, LeavesEntitiesAndMarkupAsWritten) {
     EXPECT_EQ(collapse_text("a &amp; <b>"), "a &amp; <b>");
 }
 
+// C1 controls are windows-1252 characters mislabelled (U+0092 for U+2019),
+// read as the HTML standard reads "&#146;"; those with no such character go.
+TEST(HtmlToText, C1ControlsAreReadAsWindows1252) {
+    EXPECT_EQ(html_to_text("don\xc2\x92t \xc2\x93q\xc2\x94 a\xc2\x81"
+                           "b"),
+              "don\u2019t \u201cq\u201d ab");
+    EXPECT_EQ(collapse_text("don\xc2\x92t"), "don\u2019t");
+}
+
 TEST(CollapseText, RemovesControlsAndZeroWidthCharacters) {
     EXPECT_EQ(collapse_text("\ufeffa\x02\u200b\u00a0b\xc2\x85"
                             "c"),

@@ -207,6 +207,35 @@ TEST(Parse, JunkBeforeTheDocumentIsDropped) {
     EXPECT_TRUE(has_warning(f, "junk before"));
 }
 
+// A comment or a DOCTYPE before the document (or a comment before its
+// declaration) is markup, not junk, even when it holds tags or '>' of its
+// own; reading it is no repair.
+TEST(Parse, CommentBeforeTheDocumentIsNoRepair) {
+    const std::string with_decl = rss("<item><title>A</title></item>");
+    const std::string item = with_decl.substr(with_decl.find("<rss"));  // no declaration
+    for (const std::string& doc : {"<!-- <b>&#38;</b> -->\n" + item, "<!-- a -->\n" + with_decl,
+                                   "<!-- \"<!DOCTYPE\" -->\n" + item,
+                                   "<!-- a -->\n<!DOCTYPE rss [\n<!ENTITY e \"x\">\n]>\n" + item}) {
+        const auto f = parse_ok(doc);
+        ASSERT_EQ(f.items.size(), 1U) << doc;
+        EXPECT_FALSE(f.is_salvaged) << doc;
+        EXPECT_FALSE(has_warning(f, "junk before")) << doc;
+    }
+}
+
+// "Name (email)" as well as RSS 2.0's "email (Name)"; any RSS 2.x is 2.0.
+TEST(Parse, AuthorNameBeforeEmailInParentheses) {
+    const std::string doc =
+        "<rss version=\"2.01\"><channel><title>T</title><item><title>A</title>"
+        "<author>Jane Doe (jane@example.com)</author></item></channel></rss>";
+    const auto f = parse_ok(doc);
+    ASSERT_EQ(f.items.size(), 1U);
+    ASSERT_EQ(f.items[0].authors.size(), 1U);
+    EXPECT_EQ(f.items[0].authors[0].name, "Jane Doe");
+    EXPECT_EQ(f.items[0].authors[0].email, "jane@example.com");
+    EXPECT_EQ(f.feed.format, "rss2.0");
+}
+
 TEST(Parse, AtomXhtmlContentAndNestedXmlBase) {
     const auto f = parse_ok(
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"https://blog.example.com/a/\" "
