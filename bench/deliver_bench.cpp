@@ -65,7 +65,8 @@ std::string words(std::mt19937& rng, std::size_t bytes) {
     static const auto cumulative = [] {
         std::vector<double> out;
         double sum = 0;
-        for (std::size_t i = 1; i <= vocabulary.size(); ++i) out.push_back(sum += 1.0 / static_cast<double>(i));
+        for (std::size_t i = 1; i <= vocabulary.size(); ++i)
+            out.push_back(sum += 1.0 / static_cast<double>(i));
         return out;
     }();
     std::uniform_real_distribution<double> pick(0, cumulative.back());

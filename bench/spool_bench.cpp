@@ -25,8 +25,9 @@ using feedwire::daemon::spool_options;
 using clock_type = std::chrono::steady_clock;
 
 spool::argv_type make_command(int n) {
-    spool::argv_type argv{"FCALL",          "feedwire_deliver", "2",    "feedwire:{dedup}:entries:bench:1",
-                          "feedwire:items", "100000",           "bench"};
+    spool::argv_type argv{
+        "FCALL",          "feedwire_deliver", "2",    "feedwire:{dedup}:entries:bench:1",
+        "feedwire:items", "100000",           "bench"};
     for (int i = 0; i < 64; ++i) {
         const std::string uri = "feedwire:" + std::to_string(n) + "-" + std::to_string(i);
         argv.push_back(uri);

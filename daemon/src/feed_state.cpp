@@ -66,7 +66,6 @@ std::optional<chr::system_clock::time_point> from_millis(std::string_view s) {
 
 std::string feed_state_key(const std::string& feed_id) { return "feedwire:feed:{" + feed_id + "}"; }
 
-
 const std::vector<std::string>& feed_state_field_names() {
     static const std::vector<std::string> names = {"v",
                                                    "configured_url",

@@ -1,5 +1,6 @@
 #include "feedwire/daemon/spool.hpp"
 
+#include "fd_io.hpp"
 #include "feedwire/daemon/crc32c.hpp"
 
 #include <algorithm>
@@ -52,15 +53,7 @@ bool read_exact(int fd, std::uint64_t offset, char* out, std::size_t n) {
     return true;
 }
 
-bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t put = ::write(fd, data.data(), data.size());
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) return false;
-        data.remove_prefix(static_cast<std::size_t>(put));
-    }
-    return true;
-}
+using detail::write_all;
 
 // The checksum covers the length field too, so a torn length is caught.
 std::uint32_t record_checksum(std::string_view length_field, std::string_view payload) {

@@ -4,6 +4,7 @@
 // directory) that make a write all or nothing.
 #include "feedwire/daemon/state_files.hpp"
 
+#include "fd_io.hpp"
 #include "feedwire/daemon/crc32c.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
 
@@ -67,15 +68,7 @@ std::string hex32(std::uint32_t v) {
     return std::string(buf.data(), 8);
 }
 
-bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t put = ::write(fd, data.data(), data.size());
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) return false;
-        data.remove_prefix(static_cast<std::size_t>(put));
-    }
-    return true;
-}
+using detail::write_all;
 
 bool read_file(const fs::path& path, std::string& out, std::string& reason) {
     std::error_code ec;

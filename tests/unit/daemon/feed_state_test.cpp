@@ -56,9 +56,7 @@ feed_state every_field_set() {
     return s;
 }
 
-TEST(FeedState, KeysShareAHashTag) {
-    EXPECT_EQ(feed_state_key("hn"), "feedwire:feed:{hn}");
-}
+TEST(FeedState, KeysShareAHashTag) { EXPECT_EQ(feed_state_key("hn"), "feedwire:feed:{hn}"); }
 
 TEST(FeedState, RoundTripsEveryField) {
     const feed_state s = every_field_set();
