@@ -228,8 +228,14 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
     const int published = room.published();
     const auto total = static_cast<long long>(published) * feed_count;
     const auto deadline = clock_type::now() + 60s;
-    // Until every item can be there and the stream stopped growing (the
-    // corrections come on top).
+    // Until as many new entries as items published are there (the
+    // corrections come on top, so the stream's length alone says too
+    // little) and the stream stopped growing.
+    const auto new_entries = [&] {
+        long long n = 0;
+        for (const auto& e : redis.xrange("feedwire:items")) n += e.field("event") == "new";
+        return n;
+    };
     long long length = -1;
     auto still_since = clock_type::now();
     while (clock_type::now() < deadline) {
@@ -237,7 +243,7 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
         if (now_length != length) {
             length = now_length;
             still_since = clock_type::now();
-        } else if (length >= total && clock_type::now() - still_since > 1500ms) {
+        } else if (clock_type::now() - still_since > 1500ms && new_entries() >= total) {
             break;
         }
         std::this_thread::sleep_for(200ms);
