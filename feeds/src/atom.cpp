@@ -4,6 +4,7 @@
 // and a mode attribute ("xml", "escaped", "base64") instead. Entries
 // without authors inherit them from atom:source, then from the feed
 // (RFC 4287 4.2.1).
+#include "feedwire/feeds/charset.hpp"
 #include "feedwire/feeds/html_text.hpp"
 #include "feedwire/feeds/url.hpp"
 #include "formats.hpp"
@@ -79,7 +80,8 @@ raw_text read_text_construct(pugi::xml_node e, const std::string& parent_base) {
     }
     bool is_markup = false;
     std::string value = text_or_markup(e, &is_markup);
-    if (mode == "base64") value = decode_base64(value);
+    // Decoded bytes are read as UTF-8, like the rest of the decoded document.
+    if (mode == "base64") value = sanitize_utf8(decode_base64(value));
     if (type.empty() || type == "text" || type == "text/plain") {
         t.kind = is_markup ? text_kind::html : text_kind::text;
     } else if (type == "html" || type == "text/html" || is_markup) {

@@ -358,6 +358,19 @@ void text_builder::add(std::string_view text, bool keeps_newlines) {
     if (i > run) put(text.substr(run, i - run));
 }
 
+bool is_dropped_control(char c) noexcept {
+    return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+std::string without_controls(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        if (!is_dropped_control(c)) out += c;
+    }
+    return out;
+}
+
 void append_escaped(std::string& out, std::string_view text, bool is_attribute_value) {
     std::size_t copied = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -371,7 +384,7 @@ void append_escaped(std::string& out, std::string_view text, bool is_attribute_v
             replacement = "&gt;";
         } else if (c == '"' && is_attribute_value) {
             replacement = "&quot;";
-        } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        } else if (is_dropped_control(c)) {
             replacement = "";  // NUL and other C0 controls have no place in HTML text
         } else {
             continue;
@@ -472,13 +485,16 @@ bool write_start_tag(std::string& out, std::string_view name, const html_token& 
                 append_attribute(out, a.name, a.value);
                 break;
             case attribute_rule::url: {
-                if (!is_safe_link_url(a.value)) break;
+                // The URL checked and resolved is the one written: without
+                // the C0 controls append_escaped leaves out.
+                const std::string value = without_controls(a.value);
+                if (!is_safe_link_url(value)) break;
                 std::optional<std::string> resolved;
-                if (!options.base_url.empty()) resolved = resolve_url(options.base_url, a.value);
+                if (!options.base_url.empty()) resolved = resolve_url(options.base_url, value);
                 // The base comes from the feed (xml:base) too: "javascript:x//"
                 // as a base must not turn a harmless relative link into script.
                 if (resolved && !is_safe_link_url(*resolved)) break;
-                append_attribute(out, a.name, resolved ? std::string_view(*resolved) : a.value);
+                append_attribute(out, a.name, resolved ? std::string_view(*resolved) : value);
                 has_src = has_src || a.name == "src";
                 break;
             }

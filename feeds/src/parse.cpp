@@ -120,6 +120,25 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
         options);
 }
 
+// The URL with every byte above 0x7F percent-encoded, as a browser sends
+// it: used when the fetched URL is not UTF-8, since it reaches the items'
+// JSON (source.feed_url, the feed id, resolved links).
+std::string percent_encode_non_ascii(std::string_view url) {
+    static constexpr std::string_view hex = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : url) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x80) {
+            out += c;
+            continue;
+        }
+        out += '%';
+        out += hex[b >> 4U];
+        out += hex[b & 0xFU];
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string_view to_string(parse_errc code) noexcept {
@@ -153,6 +172,15 @@ result<parsed_feed, parse_error> parse_feed(std::string_view bytes, const parse_
 result<parsed_feed, parse_error> detail::parse_feed(std::string_view bytes,
                                                     const parse_options& options,
                                                     bool runs_dispatch_steps) {
+    // Everything the items carry is UTF-8; so must be what the fetch adds.
+    if (!is_valid_utf8(options.url) || !is_valid_utf8(options.content_language) ||
+        !is_valid_utf8(options.feed_id)) {
+        parse_options clean = options;
+        if (!is_valid_utf8(clean.url)) clean.url = percent_encode_non_ascii(clean.url);
+        clean.content_language = sanitize_utf8(clean.content_language);
+        clean.feed_id = sanitize_utf8(clean.feed_id);
+        return detail::parse_feed(bytes, clean, runs_dispatch_steps);
+    }
     if (bytes.size() > options.max_bytes) {
         return fail(parse_errc::too_large,
                     "document of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +

@@ -319,10 +319,10 @@ void append_authority(std::string& out, string_view authority, bool is_https) {
     }
     string_view host = authority.substr(0, host_end);
     string_view port = authority.substr(host_end);
-    if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);
     // Internationalized hosts stay in Unicode: percent-encoding their bytes
     // gives an invalid host, and IDNA (punycode) needs tables this pure
     // library does not carry.
+    const std::size_t host_begin = out.size();
     std::size_t run = 0;
     while (run < host.size()) {
         std::size_t next = run;
@@ -331,6 +331,11 @@ void append_authority(std::string& out, string_view authority, bool is_https) {
         while (next < host.size() && byte(host[next]) >= 0x80) out.push_back(host[next++]);
         run = next;
     }
+    // The root label's dot ("example.com." is "example.com"), once the host
+    // is decoded ("example.com%2E" too). "a.." has no root label to drop
+    // and stays as written, so that canonicalizing is idempotent.
+    const std::size_t host_size = out.size() - host_begin;
+    if (host_size > 1 && out.back() == '.' && out[out.size() - 2] != '.') out.pop_back();
     if (port.empty() || port[0] != ':') {
         out.append(port);
         return;

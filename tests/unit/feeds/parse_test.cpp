@@ -6,6 +6,7 @@
 #include "feedwire/feeds/dates.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -112,6 +113,27 @@ TEST(Parse, FingerprintIgnoresMarkupButNotWords) {
     EXPECT_EQ(a.items.at(0).fingerprint.content, b.items.at(0).fingerprint.content);
     EXPECT_NE(a.items.at(0).fingerprint.content, c.items.at(0).fingerprint.content);
     EXPECT_EQ(a.items.at(0).uri, c.items.at(0).uri);
+}
+
+// A fetched URL that is not UTF-8 reaches the items percent-encoded, so
+// their JSON can be written (found by fuzz/parse_feed_fuzzer.cpp).
+TEST(Parse, UrlThatIsNotUtf8IsPercentEncoded) {
+    parse_options o = opts("https://news.example.com/r\xFFss.xml");
+    o.content_language = "e\xC3n";
+    const parsed_feed f = parse_ok(rss("<item><title>T</title><link>a/b</link></item>"), o);
+    ASSERT_EQ(f.items.size(), 1U);
+    EXPECT_EQ(f.items[0].source.feed_url, "https://news.example.com/r%FFss.xml");
+    EXPECT_NO_THROW((void)to_json(f.items[0]).dump());
+}
+
+// Atom 0.3 base64 content decodes to bytes; those that are not UTF-8 become
+// U+FFFD like anywhere else in the document (found by the parse fuzzer).
+TEST(Parse, Base64TextThatIsNotUtf8IsReplaced) {
+    const parsed_feed f = parse_ok(
+        "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>"
+        "<title mode=\"base64\">Qf9C</title><id>tag:x,2019:1</id></entry></feed>");
+    ASSERT_EQ(f.items.size(), 1U);
+    EXPECT_EQ(f.items[0].headline, "A\uFFFDB");
 }
 
 TEST(Parse, HtmlPageIsNotAFeedAndSaysWhatItIs) {

@@ -226,6 +226,18 @@ TEST(Url, TruncatedInputIsHandledSafely) {
     }
 }
 
+// The root label's dot goes once; a host ending in ".." has none and stays
+// (found by fuzz/url_fuzzer.cpp: "www.." lost one dot per pass).
+TEST(CanonicalizeUrl, TrailingDotsOfTheHost) {
+    EXPECT_EQ(canonicalize_url("https://Example.com./a"), "https://example.com/a");
+    EXPECT_EQ(canonicalize_url("https://example.com%2E/a"), "https://example.com/a");
+    EXPECT_EQ(canonicalize_url("https://www../a"), "https://www../a");
+    for (const char* url : {"https://www../a", "https://a.%2E/", "https://a...:80/", "http://./"}) {
+        const std::string canonical = canonicalize_url(url);
+        EXPECT_EQ(canonicalize_url(canonical), canonical) << url;
+    }
+}
+
 TEST(CanonicalizeUrl, IsIdempotent) {
     for (const canonical_case& c : k_canonical) {
         EXPECT_EQ(canonicalize_url(c.expected), c.expected) << c.input;
