@@ -516,7 +516,11 @@ std::string canonicalize_url(string_view absolute_url) {
     if (path.empty() && p.has_authority) {
         out.push_back('/');
     } else {
-        out.append(is_hierarchical(p) ? remove_dot_segments(path) : path);
+        const std::string normalized = is_hierarchical(p) ? remove_dot_segments(path) : path;
+        // Without an authority, a path that starts "//" would read back as
+        // one ("http:/..//a"); the WHATWG URL serializer puts "/." first.
+        if (!p.has_authority && normalized.starts_with("//")) out.append("/.");
+        out.append(normalized);
     }
     if (p.has_query) {
         std::string query;

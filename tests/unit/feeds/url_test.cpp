@@ -238,6 +238,16 @@ TEST(CanonicalizeUrl, TrailingDotsOfTheHost) {
     }
 }
 
+// A path that becomes "//..." without an authority keeps "/." in front, so
+// that it does not read back as a host (found by fuzz/url_fuzzer.cpp).
+TEST(CanonicalizeUrl, PathStartingWithTwoSlashesIsNotAnAuthority) {
+    EXPECT_EQ(canonicalize_url("http:/..//a"), "http:/.//a");
+    for (const char* url : {"httpS:/..//ria.example", "http:/x/..//a", "http:/.//a"}) {
+        const std::string canonical = canonicalize_url(url);
+        EXPECT_EQ(canonicalize_url(canonical), canonical) << url;
+    }
+}
+
 TEST(CanonicalizeUrl, IsIdempotent) {
     for (const canonical_case& c : k_canonical) {
         EXPECT_EQ(canonicalize_url(c.expected), c.expected) << c.input;
