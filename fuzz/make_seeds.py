@@ -11,7 +11,6 @@ target gets inputs in the form its fuzzer reads (see fuzz/*_fuzzer.cpp).
 import hashlib
 import html
 import json
-import os
 import re
 import sys
 from pathlib import Path
