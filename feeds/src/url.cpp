@@ -516,7 +516,10 @@ std::string canonicalize_url(string_view absolute_url) {
     if (path.empty() && p.has_authority) {
         out.push_back('/');
     } else {
-        const std::string normalized = is_hierarchical(p) ? remove_dot_segments(path) : path;
+        // Hierarchical as the path reads after the backslashes became
+        // slashes ("http:\\a/./b"), or a second pass would see it otherwise.
+        const bool is_hierarchical_path = p.has_authority || path.starts_with('/');
+        const std::string normalized = is_hierarchical_path ? remove_dot_segments(path) : path;
         // Without an authority, a path that starts "//" would read back as
         // one ("http:/..//a"); the WHATWG URL serializer puts "/." first.
         if (!p.has_authority && normalized.starts_with("//")) out.append("/.");

@@ -248,6 +248,15 @@ TEST(CanonicalizeUrl, PathStartingWithTwoSlashesIsNotAnAuthority) {
     }
 }
 
+// A backslash path is a slash path: its dot segments go on the first pass.
+TEST(CanonicalizeUrl, BackslashPathLosesItsDotSegmentsAtOnce) {
+    EXPECT_EQ(canonicalize_url("http:\\a/./b/../c"), "http:/a/c");
+    for (const char* url : {"http:\\u00//w:http:/./x", "https:\\a\\.\\b"}) {
+        const std::string canonical = canonicalize_url(url);
+        EXPECT_EQ(canonicalize_url(canonical), canonical) << url;
+    }
+}
+
 TEST(CanonicalizeUrl, IsIdempotent) {
     for (const canonical_case& c : k_canonical) {
         EXPECT_EQ(canonicalize_url(c.expected), c.expected) << c.input;
