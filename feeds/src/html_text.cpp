@@ -358,23 +358,33 @@ void text_builder::add(std::string_view text, bool keeps_newlines) {
     if (i > run) put(text.substr(run, i - run));
 }
 
+// What append_escaped does with each byte: 0 copies it, 1 escapes or
+// drops it, 2 escapes it in attribute values only.
+constexpr std::array<std::uint8_t, 256> k_escape_class = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (std::size_t c = 0; c < 0x20; ++c) t[c] = 1;
+    t['\t'] = t['\n'] = t['\r'] = 0;
+    t['&'] = t['<'] = t['>'] = 1;
+    t['"'] = 2;
+    return t;
+}();
+
 void append_escaped(std::string& out, std::string_view text, bool is_attribute_value) {
+    const std::uint8_t escapes = is_attribute_value ? 2 : 1;
     std::size_t copied = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        std::string_view replacement;
+        const std::uint8_t k = k_escape_class[static_cast<unsigned char>(c)];
+        if (k == 0 || k > escapes) continue;
+        std::string_view replacement;  // NUL and other C0 controls have no place in HTML
         if (c == '&') {
             replacement = "&amp;";
         } else if (c == '<') {
             replacement = "&lt;";
         } else if (c == '>') {
             replacement = "&gt;";
-        } else if (c == '"' && is_attribute_value) {
+        } else if (c == '"') {
             replacement = "&quot;";
-        } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            replacement = "";  // NUL and other C0 controls have no place in HTML text
-        } else {
-            continue;
         }
         out.append(text.substr(copied, i - copied));
         out += replacement;

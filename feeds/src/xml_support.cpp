@@ -5,6 +5,7 @@
 
 #include "feedwire/feeds/entities.hpp"
 #include "feedwire/feeds/url.hpp"
+#include "scan.hpp"
 
 #include <algorithm>
 #include <array>
@@ -497,7 +498,7 @@ std::string_view salvage_xml(std::string_view text, std::string& storage, salvag
 
     std::size_t i = 0;
     while (i < text.size()) {
-        const std::size_t special = text.find_first_of("<&", i);
+        const std::size_t special = find_any(text, "<&", i);
         if (special == std::string_view::npos) break;
         i = special;
         if (text[i] == '<') {
