@@ -203,10 +203,17 @@ std::string recompose(const target& t) {
 
 // Characters no authority can hold (RFC 3986 3.2): a ref with them is
 // text, not a link.
+constexpr std::array<bool, 256> k_not_in_authority = [] {
+    std::array<bool, 256> t{};
+    for (std::size_t c = 0; c <= 0x20; ++c) t[c] = true;
+    t[0x7F] = true;
+    for (const char c : string_view{"<>\"{}|\\^`"}) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
 bool is_valid_authority(string_view a) noexcept {
     for (const char c : a) {
-        if (byte(c) <= 0x20 || byte(c) == 0x7F) return false;
-        if (string_view{"<>\"{}|\\^`"}.find(c) != string_view::npos) return false;
+        if (k_not_in_authority[byte(c)]) return false;
     }
     const std::size_t open = a.find('[');
     return open == string_view::npos || a.find(']', open) != string_view::npos;
