@@ -330,6 +330,15 @@ void text_builder::add(std::string_view text, bool keeps_newlines) {
             ++i;
             continue;
         }
+        // One space between visible characters stays in the run: put() of
+        // "a b" writes what put("a"), space(), put("b") would.
+        if (byte == ' ' && i > run && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next > 0x20 && next < 0x7F) {
+                i += 2;
+                continue;
+            }
+        }
         const unit u = classify(text, i);
         if (u.what == kind::visible) {
             i += u.size;
