@@ -46,8 +46,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 "$bench" "$dir/feeds" --reps "$reps" >"$out.cpp"
 grep -v '^RESULT' "$out.cpp"
 echo "load average after the C++ modes: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$bench" --memory "$dir/big/big.xml" | tee "$out.mem"
-"$bench" --memory-pugixml "$dir/big/big.xml" | tee -a "$out.mem"
+"$bench" --memory "$dir/big/big.xml" >"$out.mem"
+"$bench" --memory-pugixml "$dir/big/big.xml" >>"$out.mem"
 
 if [[ $instructions == 1 ]]; then
   for mode in pugixml parse json; do
@@ -57,11 +57,11 @@ if [[ $instructions == 1 ]]; then
   done
 fi
 
-/usr/bin/python3 - "$dir/feeds" "$py_runs" "$out.cpp" "$out.mem" <<'PY'
+/usr/bin/python3 - "$dir/feeds" "$py_runs" "$out.cpp" "$out.mem" "$reps" <<'PY'
 import os, statistics, sys, time
 import feedparser
 
-feeds_dir, runs, cpp_out, mem_out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+feeds_dir, runs, cpp_out, mem_out, reps = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 docs = [open(os.path.join(feeds_dir, n), 'rb').read() for n in sorted(os.listdir(feeds_dir))]
 total_bytes = sum(len(d) for d in docs)
 
@@ -106,7 +106,7 @@ for label, c, w, mode in rows:
     extra = f"  {instr[mode] / 1e9:9.2f} G" if mode in instr else ''
     print(f"{label:34} {mb / c:9.1f} {items / c:10.0f} {ref_cpu / c:8.4f} {mb / w:10.1f} "
           f"{ref_wall / w:10.4f}{extra}")
-print(f"(C++ modes: median CPU time of {len(rows) - 1} modes; feedparser: also median "
+print(f"(MB/s and items/s from CPU time; C++ modes: medians of {reps} repetitions; feedparser median "
       f"{mb / statistics.median(cpu):.1f} MB/s CPU)")
 if 'parse' in res:
     fw_cpu = float(res['parse'][0])
