@@ -33,22 +33,29 @@ foreach(page IN ITEMS feedwired.8 feedwire.1)
 endforeach()
 
 # The configuration directory follows the prefix chosen at install time
-# (cpack installs with /usr): /etc for /usr, as GNUInstallDirs has it.
+# (cpack installs with /usr): /etc for /usr, as GNUInstallDirs has it. An
+# existing configuration is the operator's and is left alone.
 install(CODE "
   if(CMAKE_INSTALL_PREFIX STREQUAL \"/usr\")
     set(confdir /etc/feedwire)
   else()
     set(confdir \"\${CMAKE_INSTALL_PREFIX}/etc/feedwire\")
   endif()
-  file(INSTALL DESTINATION \"\${confdir}\" TYPE FILE
-       PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
-       FILES \"${PROJECT_SOURCE_DIR}/packaging/feedwire.toml\")
+  if(EXISTS \"\$ENV{DESTDIR}\${confdir}/feedwire.toml\")
+    message(STATUS \"Keeping: \$ENV{DESTDIR}\${confdir}/feedwire.toml\")
+  else()
+    file(INSTALL DESTINATION \"\${confdir}\" TYPE FILE
+         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+         FILES \"${PROJECT_SOURCE_DIR}/packaging/feedwire.toml\")
+  endif()
   file(MAKE_DIRECTORY \"\$ENV{DESTDIR}\${confdir}/feeds.d\")
 ")
 
 set(CPACK_PACKAGE_NAME feedwire)
 set(CPACK_PACKAGE_VENDOR feedwire)
-set(CPACK_PACKAGE_CONTACT "feedwire maintainers <feedwire@localhost>")
+set(FEEDWIRE_PACKAGE_MAINTAINER "feedwire maintainers <feedwire@localhost>"
+    CACHE STRING "Maintainer field of the Debian package")
+set(CPACK_PACKAGE_CONTACT "${FEEDWIRE_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "news feed ingestion daemon: RSS, Atom, JSON Feed and wires to Redis streams")
 set(CPACK_PACKAGE_DESCRIPTION
     "feedwired polls RSS, Atom, JSON Feed and news-agency wire feeds (IPTC ninjs,
