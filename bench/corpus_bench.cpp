@@ -15,7 +15,7 @@
 //         parse    feedwire::feeds::parse_feed, all fields, sanitized HTML
 //                  and plain text, dispatch steps;
 //         json     parse_feed plus every item's JSON as `feedwire parse` and
-//                  the daemon write it (to_json(item).dump(...)).
+//                  the daemon write it (item_json(item)).
 //         none     nothing: loading only, a base for instruction counts.
 //   corpus_bench --memory FILE
 //       reads FILE, then parses it once, and prints the peak resident set
@@ -27,7 +27,6 @@
 #include "feedwire/feeds/item.hpp"
 #include "feedwire/feeds/parse.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -129,8 +128,7 @@ constexpr unsigned k_pugixml_flags =
         if (!parsed) continue;
         for (const auto& it : parsed->items) {
             // As tools/feedwire/parse_command.cpp and daemon/src/deliver.cpp.
-            const std::string json = feeds::to_json(it).dump(
-                -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            const std::string json = feeds::item_json(it);
             out_bytes += json.size();
         }
     }
