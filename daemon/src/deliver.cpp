@@ -12,11 +12,12 @@
 // weak_ptr to the deliverer's state, so a destroyed deliverer runs nothing.
 #include "feedwire/daemon/deliver.hpp"
 
+#include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
+#include "feedwire/feeds/item.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <deque>
@@ -522,16 +523,12 @@ delivery_payload prepare_delivery(const feeds::item& item) {
     p.headline = item.headline;
     // The function patches the revision (and duplicate_of); the item always
     // goes out as revision 1.
-    auto json = feeds::to_json(item);
-    json["revision"] = 1;
-    for (const char* key : {"versioncreated", "firstcreated"}) {
-        if (auto it = json.find(key); it != json.end() && it->is_string()) {
-            p.versioncreated = it->get<std::string>();
-            break;
-        }
+    if (item.versioncreated) {
+        p.versioncreated = feeds::format_rfc3339(*item.versioncreated);
+    } else if (item.firstcreated) {
+        p.versioncreated = feeds::format_rfc3339(*item.firstcreated);
     }
-    // Invalid UTF-8 must not throw here; the parsers should not produce it.
-    p.json = json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    p.json = feeds::item_json(item, 1);
     return p;
 }
 

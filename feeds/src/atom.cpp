@@ -10,6 +10,7 @@
 #include "formats.hpp"
 
 #include <array>
+#include <cctype>
 
 namespace feedwire::feeds::detail {
 namespace {
@@ -126,6 +127,37 @@ bool is_html_type(std::string_view type) {
     return type.empty() || type == "text/html" || type == "application/xhtml+xml";
 }
 
+// The xml:lang in scope at `e` (XML 1.0 2.12: inherited from the nearest
+// ancestor that has one).
+std::string_view language_in_scope(pugi::xml_node e) {
+    for (; e; e = e.parent()) {
+        if (const pugi::xml_attribute a = e.attribute("xml:lang")) return a.value();
+    }
+    return {};
+}
+
+// The primary language subtags of two BCP 47 tags match ("en", "en-GB").
+bool same_language(std::string_view a, std::string_view b) {
+    a = a.substr(0, a.find('-'));
+    b = b.substr(0, b.find('-'));
+    if (a.empty() || a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// How well an HTML alternate (RFC 4287 4.2.7.2) fits as the entry's link:
+// one in the entry's own language first, then one with no hreflang (the
+// default page), then a translation.
+int alternate_rank(std::string_view hreflang, std::string_view entry_language) {
+    if (hreflang.empty()) return 1;
+    return same_language(hreflang, entry_language) ? 2 : 0;
+}
+
 raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
                      const std::vector<person>& feed_authors) {
     raw_entry e;
@@ -133,6 +165,9 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
     e.language = trimmed(attr(entry, "xml:lang"));
     std::vector<person> source_authors;
     std::string first_alternate;
+    std::string orig_link;
+    int html_alternate_rank = -1;
+    const std::string_view entry_language = language_in_scope(entry);
     for (pugi::xml_node c = entry.first_child(); c; c = c.next_sibling()) {
         if (c.type() != pugi::node_element) continue;
         const qname q = name_of(c);
@@ -166,9 +201,17 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
                 if (l.href.empty()) continue;
                 const std::string href = resolve_url(base_of(c, e.base), l.href).value_or(l.href);
                 if (l.rel == "alternate") {
-                    // Prefer the HTML alternate when several are given.
+                    // Prefer the HTML alternate when several are given, and
+                    // among those the best fit for the entry's language.
                     if (first_alternate.empty()) first_alternate = href;
-                    if (e.link.empty() && is_html_type(l.type)) e.link = href;
+                    if (is_html_type(l.type)) {
+                        const int rank =
+                            alternate_rank(trimmed(attr(c, "hreflang")), entry_language);
+                        if (rank > html_alternate_rank) {
+                            html_alternate_rank = rank;
+                            e.link = href;
+                        }
+                    }
                 } else if (l.rel == "enclosure") {
                     raw_media m;
                     m.url = href;
@@ -195,11 +238,12 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
             if (n == "date" && e.published.empty()) e.published = trimmed(text_of(c));
             if (n == "language" && e.language.empty()) e.language = trimmed(text_of(c));
         } else if (q.space == ns::feedburner && n == "origLink") {
-            e.link = trimmed(text_of(c));
+            orig_link = trimmed(text_of(c));
         } else {
             read_media_element(c, q, e);
         }
     }
+    if (!orig_link.empty()) e.link = std::move(orig_link);
     if (e.link.empty()) e.link = first_alternate;
     if (e.authors.empty()) e.authors = source_authors.empty() ? feed_authors : source_authors;
     finish_media(e);

@@ -1,6 +1,7 @@
 // See dates.hpp. Three hand-written scanners, one per family: RFC 822 and
 // everything feeds wrote while aiming at it (asctime, RFC 850, Perforce,
-// Greek names), ISO 8601 / RFC 3339 / W3CDTF (with Hungarian month names),
+// Greek names, European "22.11.2019"), ISO 8601 / RFC 3339 / W3CDTF (with
+// Hungarian month names and RFC 9557 suffixes),
 // and the two Korean forms feedparser knows. Each walks a string_view once
 // and fills one `fields` record; `to_utc` is the only place that checks the
 // calendar, so "never guess" is enforced once. Parsing never allocates. Named
@@ -357,7 +358,7 @@ std::optional<chr::sys_seconds> to_utc(const fields& f) noexcept {
 // RFC 822 5.1 / RFC 1123 5.2.14 / RFC 2822 3.3 and the variants found in
 // feeds: optional (and often wrong) weekday, day-month-year, month-day-year,
 // asctime's "Jan  4 16:29:06 [zone] 2004", RFC 850's "06-Nov-94",
-// Perforce's "2006/09/15", optional seconds, AM/PM, any zone, a trailing
+// Perforce's "2006/09/15", European "22.11.2019", optional seconds, AM/PM, any zone, a trailing
 // comment, and no zone meaning UTC.
 std::optional<chr::sys_seconds> parse_rfc822(string_view text) noexcept {
     scanner sc{trim(text)};
@@ -377,6 +378,15 @@ std::optional<chr::sys_seconds> parse_rfc822(string_view text) noexcept {
     if (is_digit(sc.peek())) {
         if (sc.digits_ahead() == 4 && (sc.peek(4) == '/' || sc.peek(4) == '-')) {
             if (!numeric_date(sc, f)) return std::nullopt;
+        } else if (sc.digits_ahead() <= 2 && sc.peek(sc.digits_ahead()) == '.' &&
+                   is_digit(sc.peek(sc.digits_ahead() + 1))) {
+            // "22.11.2019": day, month, four-digit year with dots, as
+            // Russian, German and other European feeds write dates. The
+            // dots make the order unambiguous; a two-digit year does not.
+            if (!sc.number(1, 2, f.day) || !sc.eat('.') || !sc.number(1, 2, f.month) ||
+                !sc.eat('.') || !sc.number(4, 4, f.year)) {
+                return std::nullopt;
+            }
         } else {
             if (!sc.number(1, 2, f.day)) return std::nullopt;
             const bool dashed = sc.eat('-');
@@ -508,6 +518,23 @@ bool iso_truncated_date(scanner& sc, fields& f, bool& full) noexcept {
     return sc.number(2, 2, f.month) && sc.eat('-') && sc.number(2, 2, f.day);
 }
 
+// RFC 9557's suffix after an offset, as Java's ZonedDateTime writes it:
+// "2019-11-22T12:14:00+03:00[Europe/Moscow]". The offset already fixes the
+// instant, so elective tags are skipped. A critical tag ("[!...]") would
+// have to be checked against the offset, which needs a time zone database
+// we do not have, so it is refused; so is a suffix without an offset.
+bool rfc9557_suffix(scanner& sc) noexcept {
+    while (sc.eat('[')) {
+        if (sc.peek() == '!' || sc.peek() == ']') return false;
+        while (!sc.at_end() && sc.peek() != ']') {
+            if (sc.peek() == '[' || is_space(sc.peek())) return false;
+            sc.advance();
+        }
+        if (!sc.eat(']')) return false;
+    }
+    return sc.at_end();
+}
+
 // RFC 3339 5.6 and W3CDTF (YYYY, YYYY-MM, YYYY-MM-DD, with time and zone),
 // ISO 8601 basic format and ordinal dates, a space instead of "T", "/" as
 // date separator, a space before the zone and named zones.
@@ -538,7 +565,12 @@ std::optional<chr::sys_seconds> parse_iso(string_view text, bool truncated) noex
         if (!sc.eat('T') && !sc.eat('t') && sc.skip_spaces() == 0) return std::nullopt;
         if (!iso_clock(sc, f)) return std::nullopt;
         sc.skip_spaces();
-        if (!sc.at_end() && !zone(sc, f.offset_minutes)) return std::nullopt;
+        bool has_zone = false;
+        if (!sc.at_end() && sc.peek() != '[') {
+            if (!zone(sc, f.offset_minutes)) return std::nullopt;
+            has_zone = true;
+        }
+        if (sc.peek() == '[' && (!has_zone || !rfc9557_suffix(sc))) return std::nullopt;
         if (!sc.at_end()) return std::nullopt;
     }
     return to_utc(f);

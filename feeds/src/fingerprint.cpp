@@ -8,6 +8,12 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define FEEDWIRE_SHA_NI 1
+#endif
+
 namespace feedwire::feeds {
 namespace {
 
@@ -63,14 +69,88 @@ void compress(std::array<std::uint32_t, 8>& h, const std::uint8_t* block) noexce
     h[7] += hh;
 }
 
-}  // namespace
+void compress_blocks_portable(std::array<std::uint32_t, 8>& h, const std::uint8_t* blocks,
+                              std::size_t count) noexcept {
+    for (std::size_t i = 0; i < count; ++i) compress(h, blocks + 64 * i);
+}
 
-std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept {
+#ifdef FEEDWIRE_SHA_NI
+// The same compression with the x86 SHA extensions (Intel since Goldmont
+// and Ice Lake, AMD since Zen): about ten times fewer instructions. The
+// state is kept as ABEF / CDGH lanes, as SHA256RNDS2 wants it, and the
+// message schedule advances four words at a time.
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_blocks_sha_ni(
+    std::array<std::uint32_t, 8>& h, const std::uint8_t* blocks, std::size_t count) noexcept {
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0]));
+    __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4]));
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);                // CDAB
+    state1 = _mm_shuffle_epi32(state1, 0x1B);          // EFGH
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);       // CDGH
+
+    for (std::size_t b = 0; b < count; ++b) {
+        const std::uint8_t* block = blocks + 64 * b;
+        const __m128i abef_saved = state0;
+        const __m128i cdgh_saved = state1;
+        __m128i w[4];
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i < 16; ++i) {
+            if (i < 4) {
+                w[i] = _mm_shuffle_epi8(
+                    _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), byte_swap);
+            } else {
+                // W[t] = W[t-16] + s0(W[t-15]) + W[t-7] + s1(W[t-2]), four at a time.
+                __m128i next = _mm_sha256msg1_epu32(w[(i - 4) & 3], w[(i - 3) & 3]);
+                next = _mm_add_epi32(next, _mm_alignr_epi8(w[(i - 1) & 3], w[(i - 2) & 3], 4));
+                w[i & 3] = _mm_sha256msg2_epu32(next, w[(i - 1) & 3]);
+            }
+            __m128i msg = _mm_add_epi32(
+                w[i & 3], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&k_round[4 * i])));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+            msg = _mm_shuffle_epi32(msg, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+        }
+        state0 = _mm_add_epi32(state0, abef_saved);
+        state1 = _mm_add_epi32(state1, cdgh_saved);
+    }
+
+    tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+    state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+    state1 = _mm_alignr_epi8(state1, tmp, 8);     // HGFE
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), state0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
+}
+
+bool cpu_has_sha_ni() noexcept {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0) return false;
+    const bool ssse3 = (c & (1U << 9U)) != 0;
+    const bool sse41 = (c & (1U << 19U)) != 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;
+    const bool sha = (b & (1U << 29U)) != 0;
+    return ssse3 && sse41 && sha;
+}
+#endif
+
+using compress_fn = void (*)(std::array<std::uint32_t, 8>&, const std::uint8_t*,
+                             std::size_t) noexcept;
+
+compress_fn pick_compress() noexcept {
+#ifdef FEEDWIRE_SHA_NI
+    if (cpu_has_sha_ni()) return compress_blocks_sha_ni;
+#endif
+    return compress_blocks_portable;
+}
+
+std::array<std::uint8_t, 32> sha256_with(compress_fn compress_blocks,
+                                         std::string_view data) noexcept {
     std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(data.data());
     std::size_t full = data.size() / 64;
-    for (std::size_t i = 0; i < full; ++i) compress(h, bytes + 64 * i);
+    compress_blocks(h, bytes, full);
 
     // Padding (FIPS 180-4 5.1.1): 0x80, zeros, then the bit length, big-endian.
     std::array<std::uint8_t, 128> tail{};
@@ -82,8 +162,7 @@ std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept {
     for (std::size_t i = 0; i < 8; ++i) {
         tail[tail_len - 1 - i] = static_cast<std::uint8_t>(bits >> (8U * i));
     }
-    compress(h, tail.data());
-    if (tail_len == 128) compress(h, tail.data() + 64);
+    compress_blocks(h, tail.data(), tail_len / 64);
 
     std::array<std::uint8_t, 32> out{};
     for (std::size_t i = 0; i < 8; ++i) {
@@ -94,6 +173,19 @@ std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept {
     }
     return out;
 }
+
+}  // namespace
+
+std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept {
+    static const compress_fn compress_blocks = pick_compress();
+    return sha256_with(compress_blocks, data);
+}
+
+namespace detail {
+std::array<std::uint8_t, 32> sha256_portable(std::string_view data) noexcept {
+    return sha256_with(compress_blocks_portable, data);
+}
+}  // namespace detail
 
 std::string sha256_hex(std::string_view data, std::size_t bytes) {
     static constexpr char digits[] = "0123456789abcdef";

@@ -5,6 +5,9 @@
 
 #include "feedwire/feeds/charset.hpp"
 
+#include <array>
+#include <cstdint>
+
 namespace feedwire::feeds::detail {
 namespace {
 
@@ -49,8 +52,22 @@ char32_t fold_case(char32_t cp) {
     return cp;
 }
 
+// Byte classes: what a byte is to the word scanner.
+enum : std::uint8_t { k_separator = 0, k_lower_or_digit = 1, k_upper = 2, k_non_ascii = 3 };
+
+constexpr std::array<std::uint8_t, 256> k_class = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (std::size_t c = 0x80; c < 0x100; ++c) t[c] = k_non_ascii;
+    for (std::size_t c = 'a'; c <= 'z'; ++c) t[c] = k_lower_or_digit;
+    for (std::size_t c = '0'; c <= '9'; ++c) t[c] = k_lower_or_digit;
+    for (std::size_t c = 'A'; c <= 'Z'; ++c) t[c] = k_upper;
+    return t;
+}();
+
+std::uint8_t class_of(char c) noexcept { return k_class[static_cast<unsigned char>(c)]; }
+
 bool is_ascii_word_char(unsigned char c) noexcept {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return k_class[c] == k_lower_or_digit || k_class[c] == k_upper;
 }
 
 }  // namespace
@@ -58,12 +75,12 @@ bool is_ascii_word_char(unsigned char c) noexcept {
 bool folded_words::next(std::string_view& word) {
     const std::size_t size = text_.size();
     while (pos_ < size) {
-        const auto c = static_cast<unsigned char>(text_[pos_]);
-        if (c < 0x80) {
-            if (is_ascii_word_char(c)) break;
+        const std::uint8_t k = class_of(text_[pos_]);
+        if (k == k_separator) {
             ++pos_;
             continue;
         }
+        if (k != k_non_ascii) break;
         std::size_t after = pos_;
         if (!is_unicode_separator(next_code_point(text_, after))) break;
         pos_ = after;
@@ -73,12 +90,8 @@ bool folded_words::next(std::string_view& word) {
     // Most words are lower-case ASCII letters and digits already: they are
     // returned in place, without a copy.
     const std::size_t start = pos_;
-    while (pos_ < size && ((text_[pos_] >= 'a' && text_[pos_] <= 'z') ||
-                           (text_[pos_] >= '0' && text_[pos_] <= '9'))) {
-        ++pos_;
-    }
-    if (pos_ == size || (static_cast<unsigned char>(text_[pos_]) < 0x80 &&
-                         !is_ascii_word_char(static_cast<unsigned char>(text_[pos_])))) {
+    while (pos_ < size && class_of(text_[pos_]) == k_lower_or_digit) ++pos_;
+    if (pos_ == size || class_of(text_[pos_]) == k_separator) {
         word = text_.substr(start, pos_ - start);
         return true;
     }

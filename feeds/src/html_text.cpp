@@ -330,6 +330,15 @@ void text_builder::add(std::string_view text, bool keeps_newlines) {
             ++i;
             continue;
         }
+        // One space between visible characters stays in the run: put() of
+        // "a b" writes what put("a"), space(), put("b") would.
+        if (byte == ' ' && i > run && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next > 0x20 && next < 0x7F) {
+                i += 2;
+                continue;
+            }
+        }
         const unit u = classify(text, i);
         if (u.what == kind::visible) {
             i += u.size;
@@ -358,6 +367,7 @@ void text_builder::add(std::string_view text, bool keeps_newlines) {
     if (i > run) put(text.substr(run, i - run));
 }
 
+// The C0 controls append_escaped leaves out (k_escape_class below).
 bool is_dropped_control(char c) noexcept {
     return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
@@ -371,23 +381,33 @@ std::string without_controls(std::string_view text) {
     return out;
 }
 
+// What append_escaped does with each byte: 0 copies it, 1 escapes or
+// drops it, 2 escapes it in attribute values only.
+constexpr std::array<std::uint8_t, 256> k_escape_class = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (std::size_t c = 0; c < 0x20; ++c) t[c] = 1;
+    t['\t'] = t['\n'] = t['\r'] = 0;
+    t['&'] = t['<'] = t['>'] = 1;
+    t['"'] = 2;
+    return t;
+}();
+
 void append_escaped(std::string& out, std::string_view text, bool is_attribute_value) {
+    const std::uint8_t escapes = is_attribute_value ? 2 : 1;
     std::size_t copied = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
-        std::string_view replacement;
+        const std::uint8_t k = k_escape_class[static_cast<unsigned char>(c)];
+        if (k == 0 || k > escapes) continue;
+        std::string_view replacement;  // NUL and other C0 controls have no place in HTML
         if (c == '&') {
             replacement = "&amp;";
         } else if (c == '<') {
             replacement = "&lt;";
         } else if (c == '>') {
             replacement = "&gt;";
-        } else if (c == '"' && is_attribute_value) {
+        } else if (c == '"') {
             replacement = "&quot;";
-        } else if (is_dropped_control(c)) {
-            replacement = "";  // NUL and other C0 controls have no place in HTML text
-        } else {
-            continue;
         }
         out.append(text.substr(copied, i - copied));
         out += replacement;

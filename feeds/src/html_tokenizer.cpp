@@ -5,6 +5,7 @@
 // Names and values are recorded as pieces (input or scratch offsets) and
 // turned into views only when the token is complete, because the scratch
 // buffer may grow while a tag is read.
+#include "scan.hpp"
 #include <feedwire/feeds/entities.hpp>
 #include <feedwire/feeds/html_tokenizer.hpp>
 
@@ -417,8 +418,7 @@ html_tokenizer::piece html_tokenizer::lowered(std::size_t begin, std::size_t end
 
 html_tokenizer::piece html_tokenizer::decoded(std::size_t begin, std::size_t end,
                                               bool is_attribute_value) {
-    std::size_t i = begin;
-    while (i < end && input_[i] != '&' && input_[i] != '\0') ++i;
+    std::size_t i = detail::find_either(input_, begin, end, '&', '\0');
     if (i == end) return {begin, end - begin, false};
     const std::size_t start = scratch_.size();
     std::size_t copied = begin;

@@ -496,7 +496,7 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
             }
         }
         if (keys.count(key) != 0) key += "|" + it.headline;
-        if (keys.count(key) != 0) key += "#" + std::to_string(i);
+        if (keys.count(key) != 0) key.append("#").append(std::to_string(i));
         keys.insert(key);
         it.uri = item_uri(ctx.feed_id, key);
     }

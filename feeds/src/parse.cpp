@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include <functional>
+
 namespace feedwire::feeds {
 namespace {
 
@@ -62,17 +64,37 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
         is_salvaged = true;
     }
 
+    // The text lives in one of these two strings, which are ours: pugixml
+    // parses it in place rather than copying the document once more (a
+    // document's size less of peak memory).
+    const auto is_within = [](std::string_view part, const std::string& whole) {
+        const std::less_equal<const char*> before_or_at;
+        return !whole.empty() && before_or_at(whole.data(), part.data()) &&
+               before_or_at(part.data() + part.size(), whole.data() + whole.size());
+    };
+    std::string& owner = is_within(text, storage) ? storage : decoded.utf8;
+    char* const in_place = owner.data() + (text.data() - owner.data());
+    // For the lenient pass, which needs the text as it was; declared before
+    // the document, which may point into them.
+    decoded_text decoded_again;
+    std::string storage_again;
+
     pugi::xml_document doc;
     // No parse_doctype: the DOCTYPE, and any entity it declares, is skipped.
     const unsigned flags =
         pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol | pugi::parse_wconv_attribute;
     const pugi::xml_parse_result parsed =
-        doc.load_buffer(text.data(), text.size(), flags, pugi::encoding_utf8);
+        doc.load_buffer_inplace(in_place, text.size(), flags, pugi::encoding_utf8);
     if (!parsed) {
         // Strict parsing stops at the first error; re-read the whole
-        // document leniently so entries after the error are not lost.
+        // document leniently so entries after the error are not lost. The
+        // strict pass changed the text in place: decode it again.
+        decoded_again = decode_xml_document(bytes, charset_from_content_type(options.content_type));
+        detail::salvage_report ignored;
+        const std::string_view original =
+            detail::salvage_xml(decoded_again.utf8, storage_again, ignored);
         detail::lenient_report lenient;
-        if (!detail::parse_xml_leniently(text, doc, options.max_depth, lenient)) {
+        if (!detail::parse_xml_leniently(original, doc, options.max_depth, lenient)) {
             return fail(
                 parse_errc::too_deep,
                 "document nested deeper than " + std::to_string(options.max_depth) + " elements",
@@ -112,7 +134,10 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
         return detail::parse_atom(root, options.url);
     }
     if (q.local == "html" || q.space == ns::xhtml) {
-        return fail(parse_errc::not_a_feed, "not a feed: " + describe_html(decoded.utf8), options);
+        // The document was parsed in place: describe it from a fresh decode.
+        const decoded_text page =
+            decode_xml_document(bytes, charset_from_content_type(options.content_type));
+        return fail(parse_errc::not_a_feed, "not a feed: " + describe_html(page.utf8), options);
     }
     return fail(
         parse_errc::not_a_feed,

@@ -9,6 +9,8 @@
 // http(s). The link-safety check is separate and deliberately paranoid.
 #include "feedwire/feeds/url.hpp"
 
+#include "scan.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -95,7 +97,7 @@ struct parts {
 parts split(string_view s) noexcept {
     parts p;
     std::size_t i = 0;
-    const std::size_t colon = s.find_first_of(":/?#");
+    const std::size_t colon = detail::find_any(s, ":/?#");
     if (colon != string_view::npos && s[colon] == ':' && is_valid_scheme(s.substr(0, colon))) {
         p.has_scheme = true;
         p.scheme = s.substr(0, colon);
@@ -103,12 +105,12 @@ parts split(string_view s) noexcept {
     }
     if (s.substr(i, 2) == "//") {
         i += 2;
-        const std::size_t end = std::min(s.find_first_of("/?#", i), s.size());
+        const std::size_t end = std::min(detail::find_any(s, "/?#", i), s.size());
         p.has_authority = true;
         p.authority = s.substr(i, end - i);
         i = end;
     }
-    const std::size_t path_end = std::min(s.find_first_of("?#", i), s.size());
+    const std::size_t path_end = std::min(detail::find_any(s, "?#", i), s.size());
     p.path = s.substr(i, path_end - i);
     i = path_end;
     if (i < s.size() && s[i] == '?') {
@@ -201,10 +203,17 @@ std::string recompose(const target& t) {
 
 // Characters no authority can hold (RFC 3986 3.2): a ref with them is
 // text, not a link.
+constexpr std::array<bool, 256> k_not_in_authority = [] {
+    std::array<bool, 256> t{};
+    for (std::size_t c = 0; c <= 0x20; ++c) t[c] = true;
+    t[0x7F] = true;
+    for (const char c : string_view{"<>\"{}|\\^`"}) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
 bool is_valid_authority(string_view a) noexcept {
     for (const char c : a) {
-        if (byte(c) <= 0x20 || byte(c) == 0x7F) return false;
-        if (string_view{"<>\"{}|\\^`"}.find(c) != string_view::npos) return false;
+        if (k_not_in_authority[byte(c)]) return false;
     }
     const std::size_t open = a.find('[');
     return open == string_view::npos || a.find(']', open) != string_view::npos;
@@ -218,7 +227,7 @@ bool has_control(string_view s) noexcept {
 }
 
 void backslashes_to_slashes(std::string& s) {
-    const std::size_t end = std::min(s.find_first_of("?#"), s.size());
+    const std::size_t end = std::min(detail::find_any(s, "?#"), s.size());
     for (std::size_t i = 0; i < end; ++i) {
         if (s[i] == '\\') s[i] = '/';
     }
@@ -424,10 +433,33 @@ bool is_plain_absolute_web_url(string_view ref) noexcept {
     }
     return ref.find("/.") == string_view::npos;
 }
+
+// The other common case: a root-relative path ("/img/1.jpg") against a
+// plain absolute http(s) base takes the base's scheme and authority and is
+// otherwise as written, under the same conditions as above.
+std::optional<std::string> resolve_root_relative(string_view base, string_view ref) {
+    if (ref.size() < 2 || ref[0] != '/' || ref[1] == '/' || ref[1] == '\\') return std::nullopt;
+    for (const char c : ref) {
+        if (byte(c) <= 0x20 || byte(c) == 0x7F || c == '\\') return std::nullopt;
+    }
+    if (ref.find("/.") != string_view::npos || !is_plain_absolute_web_url(base)) {
+        return std::nullopt;
+    }
+    const std::size_t authority = base.find("//") + 2;
+    const std::size_t end = std::min(detail::find_any(base, "/?#", authority), base.size());
+    if (end == authority || !is_valid_authority(base.substr(authority, end - authority))) {
+        return std::nullopt;
+    }
+    std::string out;
+    out.reserve(end + ref.size());
+    out.append(base.substr(0, end)).append(ref);
+    return out;
+}
 }  // namespace
 
 std::optional<std::string> resolve_url(string_view base_text, string_view ref_text) {
     if (is_plain_absolute_web_url(ref_text)) return std::string(ref_text);
+    if (auto fast = resolve_root_relative(base_text, ref_text)) return fast;
     std::string base = clean(base_text);
     std::string ref = clean(ref_text);
     if (has_control(ref)) return std::nullopt;

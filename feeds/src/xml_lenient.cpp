@@ -135,7 +135,34 @@ private:
                 return;
             }
         }
+        if (!stack_.empty() && misspells_current(name)) {
+            stack_.pop_back();
+            return;
+        }
         ++report_.ignored_end_tags;
+    }
+
+    // "<title>Headline</titel>" or "</TITLE>": an end tag that matches no
+    // open element but starts like the innermost one (three letters, case
+    // aside), which holds only text, closes it. Otherwise the rest of the
+    // entry (link, date, description) would read as part of the title. A
+    // stray "</p>" in raw HTML text starts like no feed element and is
+    // still ignored.
+    bool misspells_current(std::string_view name) {
+        const pugi::xml_node open = stack_.back();
+        const std::string_view open_name = open.name();
+        if (name.size() < 3 || open_name.size() < 3) return false;
+        for (std::size_t k = 0; k < 3; ++k) {
+            if (ascii_lower(name[k]) != ascii_lower(open_name[k])) return false;
+        }
+        for (pugi::xml_node c = open.first_child(); c; c = c.next_sibling()) {
+            if (c.type() == pugi::node_element) return false;
+        }
+        return true;
+    }
+
+    static char ascii_lower(char c) noexcept {
+        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     }
 
     bool start_tag() {

@@ -5,6 +5,7 @@
 
 #include "feedwire/feeds/entities.hpp"
 #include "feedwire/feeds/url.hpp"
+#include "scan.hpp"
 
 #include <algorithm>
 #include <array>
@@ -497,8 +498,8 @@ std::string_view salvage_xml(std::string_view text, std::string& storage, salvag
 
     std::size_t i = 0;
     while (i < text.size()) {
-        const std::size_t special = text.find_first_of("<&", i);
-        if (special == std::string_view::npos) break;
+        const std::size_t special = find_either(text, i, text.size(), '<', '&');
+        if (special == text.size()) break;
         i = special;
         if (text[i] == '<') {
             if (starts_with_at(text, i, "<![CDATA[")) {

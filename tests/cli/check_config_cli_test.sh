@@ -5,12 +5,8 @@ feedwire=${1:?path to feedwire}
 examples=${2:?path to config/examples}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION-EXIT-STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
-}
+# shellcheck source=tests/cli/checks.sh
+. "$(dirname "$0")/checks.sh"
 
 # The shipped example: valid, summary on stdout.
 "$feedwire" check-config "$examples/feedwire.toml" >"$tmp/out" 2>"$tmp/err"

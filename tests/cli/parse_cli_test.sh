@@ -5,12 +5,8 @@ feedwire=${1:?path to feedwire}
 demo=${2:?path to demo feeds}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION-EXIT-STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
-}
+# shellcheck source=tests/cli/checks.sh
+. "$(dirname "$0")/checks.sh"
 
 # A feed: JSON Lines on stdout, one line per item, exit 0.
 "$feedwire" parse --url https://tass.example/rss/v2.xml "$demo/tass-world.xml" >"$tmp/out" 2>"$tmp/err"

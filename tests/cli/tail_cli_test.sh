@@ -12,12 +12,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION-EXIT-STATUS
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
-}
+# shellcheck source=tests/cli/checks.sh
+. "$(dirname "$0")/checks.sh"
 
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "redis-server not installed (tools/setup-deps installs it)"
@@ -76,10 +72,20 @@ check "line: copyrightholder as agency, update mark" $?
 sed -n 3p "$tmp/out" | grep -q 'kyodo-en .*G20 ministers gather in Nagoya \[dup\]$'
 check "line: feed id as agency, duplicate mark" $?
 
+# Until a tail is blocked in XREAD (connected, signal handlers installed):
+# a slow start (sanitizers, a loaded machine) must not race the test.
+wait_blocked() {
+  for _ in $(seq 200); do
+    rcli CLIENT LIST | grep -q 'cmd=xread' && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # Without --from-start only new entries: one added after the tail starts.
 tail_ --count 1 --format json >"$tmp/out" &
 tail_pid=$!
-sleep 0.5
+wait_blocked
 add feedwire:04 new tass-en "Late item" 2019-11-22T11:00:00Z '{"uri":"feedwire:04","headline":"Late item"}'
 wait "$tail_pid"
 check "new entries: exits 0" $?
@@ -107,7 +113,7 @@ grep -q '"feedwire:05"' "$tmp/out"; check "group: pending entry redelivered" $?
 # SIGTERM while waiting: exit 0.
 "$feedwire" tail --redis "$url" --format json >/dev/null 2>"$tmp/err" &
 tail_pid=$!
-sleep 0.5
+wait_blocked
 kill -TERM "$tail_pid"
 wait "$tail_pid"
 check "SIGTERM exits 0" $?

@@ -388,5 +388,42 @@ TEST_F(Lifecycle, FeedRemovedDuringItsPollFinishesThatPollAndStops) {
     EXPECT_EQ(daemon.wait(15s), 0) << read_file(log_path_);
 }
 
+// SIGTERM with one fetch that will never finish and one whose body is still
+// arriving: the daemon waits for the second, delivers its item, gives the
+// first up at shutdown_timeout (3 s here), and exits 0.
+TEST_F(Lifecycle, TermWaitsForPollsInFlightUpToShutdownTimeoutAndKeepsWhatWasFetched) {
+    http_.route("/stalled.xml", http_response::stalled());
+    auto trickle = http_response::ok(rss("b1", "From B"), "application/rss+xml");
+    trickle.chunk_size = 30;
+    trickle.chunk_interval = 150ms;  // about 1.5 s for the body
+    http_.route("/b.xml", trickle);
+    // The stalled feed's own timeout is far beyond shutdown_timeout. It comes
+    // first: the start-up spread polls it before b.
+    write_config("[[feed]]\nid = \"stalled\"\nurl = \"" + http_.url("/stalled.xml") +
+                 "\"\ntimeout = \"120s\"\n" + feed("b", "/b.xml"));
+    feedwired_process daemon({"--config", config_path_}, {}, log_path_);
+    ASSERT_TRUE(wait_for(
+        [&] { return requests_for("/stalled.xml") == 1 && requests_for("/b.xml") == 1; }, 15s))
+        << read_file(log_path_);
+    ASSERT_EQ(redis_->xlen("feedwire:items"), 0) << "b's body arrived before SIGTERM";
+
+    daemon.signal(SIGTERM);
+    // Bounded: shutdown_timeout plus the final flush (at most 3 s more) and slack.
+    EXPECT_EQ(daemon.wait(10s), 0) << read_file(log_path_);
+    const auto log = read_file(log_path_);
+    EXPECT_NE(log.find("stopping (signal 15); 2 polls in flight"), std::string::npos) << log;
+    EXPECT_NE(log.find("shutdown: 1 polls still in flight after 3000 ms; abandoning them"),
+              std::string::npos)
+        << log;
+    // The poll that was receiving its body at SIGTERM was finished and delivered.
+    EXPECT_EQ(redis_->xlen("feedwire:items"), 1) << log;
+    const auto entries = redis_->xrange("feedwire:items");
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].field("feed"), "b");
+    EXPECT_NE(entries[0].field("item").find("\"From B\""), std::string::npos);
+    EXPECT_EQ(requests_for("/b.xml"), 1u);
+    EXPECT_EQ(redis_->command({"HGET", "feedwire:feed:{b}", "items_delivered"}).str, "1");
+}
+
 }  // namespace
 }  // namespace feedwire::daemon

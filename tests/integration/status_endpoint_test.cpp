@@ -29,6 +29,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -117,8 +118,8 @@ protected:
             return r;
         });
         port_ = free_port();
-        const std::string config = redis_->directory() + "/feedwire.toml";
-        std::ofstream out(config);
+        config_ = redis_->directory() + "/feedwire.toml";
+        std::ofstream out(config_);
         out << "[redis]\nurl = \"unix://" << redis_->socket_path() << "\"\n"
             << "[daemon]\nstate_dir = \"" << redis_->directory() << "/state\"\n"
             << "per_host_spacing = \"0s\"\nlisten = \"127.0.0.1:" << port_ << "\"\n"
@@ -133,7 +134,7 @@ protected:
             const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
             ::dup2(fd, 1);
             ::dup2(fd, 2);
-            ::execl(FEEDWIRE_FEEDWIRED, "feedwired", "--config", config.c_str(), "--log-level",
+            ::execl(FEEDWIRE_FEEDWIRED, "feedwired", "--config", config_.c_str(), "--log-level",
                     "debug", static_cast<char*>(nullptr));
             ::_exit(127);
         }
@@ -173,6 +174,7 @@ protected:
     http_fixture_server http_;
     std::unique_ptr<redis_server> redis_;
     unsigned short port_ = 0;
+    std::string config_;
     std::string log_;
     pid_t pid_ = -1;
 };
@@ -315,6 +317,89 @@ TEST_F(StatusEndpoint, RefusesWhatItDoesNotServeAndSurvivesBadClients) {
     slow.read_some(asio::buffer(buf), ec);
     EXPECT_TRUE(ec) << "the endpoint answered a half request";
     EXPECT_LT(std::chrono::steady_clock::now() - started, 8s);
+}
+
+// `feedwire status` reads the same table from Redis while the daemon runs:
+// as JSON (what /feeds serves) and as an aligned table; and says which
+// Redis it could not reach.
+TEST_F(StatusEndpoint, StatusCommandPrintsTheFeedsTableFromRedis) {
+    const auto served = wait_for_polls();
+    const std::string command = std::string(FEEDWIRE_CLI) + " status --config " + config_;
+    std::string output;
+    // The state reaches Redis right after the delivery /feeds already shows.
+    nlohmann::json feeds;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        ASSERT_EQ(run_command(command + " --json", output), 0) << output;
+        feeds = nlohmann::json::parse(output, nullptr, false);
+        ASSERT_FALSE(feeds.is_discarded()) << output;
+        if (feeds.size() == 2 && feeds[1]["items_delivered"] == 4) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(feeds.size(), 2u) << output;
+    // The fields of /feeds, no more, no fewer.
+    for (std::size_t i = 0; i < 2; ++i) {
+        std::vector<std::string> keys;
+        std::vector<std::string> served_keys;
+        for (const auto& [k, v] : feeds[i].items()) keys.push_back(k);
+        for (const auto& [k, v] : served[i].items()) served_keys.push_back(k);
+        EXPECT_EQ(keys, served_keys);
+    }
+    EXPECT_EQ(feeds[0]["id"], "bad");
+    EXPECT_TRUE(feeds[0]["failing"].get<bool>());
+    EXPECT_GE(feeds[0]["consecutive_errors"].get<int>(), 1);
+    EXPECT_NE(feeds[0]["last_error"].get<std::string>().find("HTTP 500"), std::string::npos);
+    EXPECT_TRUE(feeds[0]["last_success"].is_null());
+    EXPECT_EQ(feeds[1]["id"], "good");
+    EXPECT_FALSE(feeds[1]["failing"].get<bool>());
+    EXPECT_EQ(feeds[1]["items_delivered"], redis_->xlen("feedwire:items"));
+    EXPECT_TRUE(feeds[1]["last_error"].is_null());
+    // RFC 3339 UTC, as /feeds has them.
+    for (const char* key : {"last_poll", "last_success", "next_poll"}) {
+        const std::string t = feeds[1][key].get<std::string>();
+        EXPECT_EQ(t.size(), 20u) << key << ": " << t;
+        EXPECT_EQ(t.substr(10, 1) + t.substr(19), "TZ") << key << ": " << t;
+    }
+
+    // The table: piped, so no colours; failing feed first; columns aligned.
+    ASSERT_EQ(run_command(command, output), 0) << output;
+    EXPECT_EQ(output.find('\033'), std::string::npos) << output;
+    std::istringstream lines(output);
+    std::string header;
+    std::string first;
+    std::string second;
+    std::getline(lines, header);
+    std::getline(lines, first);
+    std::getline(lines, second);
+    EXPECT_EQ(header.rfind("FEED ", 0), 0u) << output;
+    EXPECT_EQ(first.rfind("bad ", 0), 0u) << output;
+    EXPECT_EQ(second.rfind("good ", 0), 0u) << output;
+    EXPECT_NE(first.find("HTTP 500"), std::string::npos) << output;
+    // The error, without the "feed bad (URL): " the table shows in its columns.
+    ASSERT_LT(header.find("STATUS"), first.size()) << output;
+    const std::string shown = first.substr(header.find("STATUS"));
+    const std::string error = feeds[0]["last_error"].get<std::string>();
+    EXPECT_EQ(shown.rfind("HTTP 500", 0), 0u) << output;
+    ASSERT_LT(shown.size(), error.size()) << output;
+    EXPECT_EQ(error.substr(error.size() - shown.size()), shown) << output;
+    EXPECT_EQ(first.find("http://127.0.0.1:"), header.find("URL")) << output;
+    EXPECT_EQ(second.find("http://127.0.0.1:"), header.find("URL")) << output;
+    // Numbers are right-aligned under their title.
+    const std::size_t items_end = header.find("ITEMS") + 5;
+    ASSERT_LE(items_end, second.size()) << output;
+    EXPECT_EQ(second.substr(items_end - 2, 2), " 4") << output;
+    // Relative times: polled a moment ago, next poll ahead.
+    EXPECT_NE(second.find(" ago "), std::string::npos) << output;
+    EXPECT_NE(second.find(" in "), std::string::npos) << output;
+    EXPECT_NE(output.find("2 feeds, 1 failing, 4 items delivered"), std::string::npos) << output;
+
+    // Redis away: exit 1, and the message says which Redis.
+    redis_->stop();
+    EXPECT_EQ(run_command(command, output), 1) << output;
+    EXPECT_NE(output.find("cannot connect to redis unix://" + redis_->socket_path()),
+              std::string::npos)
+        << output;
+    EXPECT_EQ(run_command(command + " --json", output), 1) << output;
 }
 
 // Polls `target` until its body is `body` (or the time is up): the last reply.

@@ -47,4 +47,14 @@ struct tail_command_options {
 // without its password), 2 on a usage error.
 int run_tail(const tail_command_options& options);
 
+struct status_command_options {
+    std::string config_file = "/etc/feedwire/feedwire.toml";
+    bool as_json = false;  // /feeds's JSON array instead of the table
+};
+
+// Exit status: 0 when the feed states were read (whether or not feeds
+// fail), 1 when the configuration is invalid or Redis cannot be reached or
+// read (the message names the URL, without its password), 2 on a usage error.
+int run_status(const status_command_options& options);
+
 }  // namespace feedwire::cli

@@ -70,6 +70,16 @@ int main(int argc, char** argv) {
     tail_cmd->add_option("--count", tail.count, "Exit after this many items")
         ->check(CLI::PositiveNumber);
 
+    feedwire::cli::status_command_options status;
+    CLI::App* status_cmd = app.add_subcommand(
+        "status",
+        "Print each configured feed's last poll, last success, error, next poll and items "
+        "delivered, read from Redis; failing feeds first");
+    status_cmd->add_option("-c,--config", status.config_file, "The daemon's configuration file")
+        ->capture_default_str();
+    status_cmd->add_flag("--json", status.as_json,
+                         "Print the JSON array the daemon serves at /feeds (RFC 3339 times)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -79,5 +89,6 @@ int main(int argc, char** argv) {
     if (parse_cmd->parsed()) return feedwire::cli::run_parse(parse);
     if (check_config_cmd->parsed()) return feedwire::cli::run_check_config(check_config);
     if (tail_cmd->parsed()) return feedwire::cli::run_tail(tail);
+    if (status_cmd->parsed()) return feedwire::cli::run_status(status);
     return 2;
 }

@@ -95,8 +95,13 @@ int run_parse(const parse_command_options& options) {
             continue;
         }
         for (const auto& it : parsed->items) {
-            const auto j = options.print_ninjs ? feeds::to_ninjs(it) : feeds::to_json(it);
-            std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            if (options.print_ninjs) {
+                std::cout << feeds::to_ninjs(it).dump(-1, ' ', false,
+                                                      nlohmann::json::error_handler_t::replace)
+                          << '\n';
+            } else {
+                std::cout << feeds::item_json(it) << '\n';
+            }
         }
     }
     std::cout.flush();

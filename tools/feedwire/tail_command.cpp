@@ -13,12 +13,13 @@
 // then fails and the loop sees the stop flag and exits 0.
 #include "commands.hpp"
 #include "feedwire/config/config.hpp"
-#include "feedwire/daemon/hiredis_support.hpp"
+#include "redis_session.hpp"
 
 #include <hiredis.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <iostream>
@@ -40,7 +41,7 @@ constexpr long long batch_limit = 100;
 // BLOCK per XREAD: the loop wakes this often even with no signal and no
 // entries, so a lost wake-up can delay an exit by at most this long.
 constexpr int block_ms = 5000;
-constexpr int connect_timeout_s = 5;
+constexpr std::chrono::seconds connect_timeout{5};
 // Line format: agencies and feed ids up to this many bytes keep headlines aligned.
 constexpr std::size_t agency_width = 14;
 
@@ -75,79 +76,6 @@ std::string redact_url(std::string_view url) {
     if (colon == std::string_view::npos) return std::string(url);
     return std::string(url.substr(0, scheme + 3 + colon + 1)) + "***" + std::string(url.substr(at));
 }
-
-struct reply_deleter {
-    void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
-
-struct context_deleter {
-    void operator()(redisContext* c) const { redisFree(c); }
-};
-using context_ptr = std::unique_ptr<redisContext, context_deleter>;
-
-std::string as_string(const redisReply* r) {
-    if (r == nullptr || r->str == nullptr) return {};
-    return std::string(r->str, r->len);
-}
-
-class redis_session {
-public:
-    explicit redis_session(config::redis_config cfg) : cfg_(std::move(cfg)) {}
-    redis_session(const redis_session&) = delete;
-    redis_session& operator=(const redis_session&) = delete;
-    ~redis_session() { redis_fd = -1; }
-
-    // Connects, authenticates, selects the db. False + error_ on failure.
-    bool connect() {
-        const timeval timeout{connect_timeout_s, 0};
-        if (cfg_.scheme == config::redis_scheme::unix_socket) {
-            ctx_.reset(redisConnectUnixWithTimeout(cfg_.socket_path.c_str(), timeout));
-        } else {
-            ctx_.reset(redisConnectWithTimeout(cfg_.host.c_str(), cfg_.port, timeout));
-        }
-        if (!ctx_) {
-            error_ = "out of memory";
-            return false;
-        }
-        if (ctx_->err != 0) {
-            error_ = ctx_->errstr;
-            return false;
-        }
-        redis_fd = ctx_->fd;
-        if (!cfg_.password.empty()) {
-            std::vector<std::string> auth = {"AUTH"};
-            if (!cfg_.user.empty()) auth.push_back(cfg_.user);
-            auth.push_back(cfg_.password);
-            if (!command(auth)) return false;
-        }
-        if (cfg_.db != 0 && !command({"SELECT", std::to_string(cfg_.db)})) return false;
-        return true;
-    }
-
-    // Runs one command; nullptr + error_ on a connection or Redis error.
-    reply_ptr command(const std::vector<std::string>& args) {
-        daemon::argv_arrays argv(args);
-        reply_ptr reply(static_cast<redisReply*>(
-            redisCommandArgv(ctx_.get(), argv.argc(), argv.argv(), argv.lengths())));
-        if (!reply) {
-            error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "connection lost";
-            return nullptr;
-        }
-        if (reply->type == REDIS_REPLY_ERROR) {
-            error_ = as_string(reply.get());
-            return nullptr;
-        }
-        return reply;
-    }
-
-    const std::string& error() const { return error_; }
-
-private:
-    config::redis_config cfg_;
-    context_ptr ctx_;
-    std::string error_;
-};
 
 struct stream_entry {
     std::string id;
@@ -278,7 +206,11 @@ int run_tail(const tail_command_options& options) {
 
     install_signal_handlers();
     redis_session redis(*cfg);
-    if (!redis.connect()) {
+    // The handler may shut the socket down only while the session owns it.
+    struct forget_fd {
+        ~forget_fd() { redis_fd = -1; }
+    } forget;
+    if (!redis.connect(connect_timeout, [](int fd) { redis_fd = fd; })) {
         if (stop_requested != 0) return 0;
         std::cerr << "feedwire tail: cannot connect to " << where << ": " << redis.error() << '\n';
         return 1;

@@ -59,6 +59,44 @@ std::string format_utc(std::chrono::system_clock::time_point t) {
 
 namespace {
 
+// "45s", "3m20s", "12m", "3h05m", "2d": what matters at that distance.
+std::string span(std::chrono::seconds d) {
+    const auto s = d.count();
+    const auto two = [](long long n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+    if (s < 60) return std::to_string(s) + "s";
+    if (s < 600) return std::to_string(s / 60) + "m" + (s % 60 != 0 ? two(s % 60) + "s" : "");
+    if (s < 3600) return std::to_string(s / 60) + "m";
+    if (s < 86400)
+        return std::to_string(s / 3600) + "h" +
+               ((s % 3600) / 60 != 0 ? two((s % 3600) / 60) + "m" : "");
+    return std::to_string(s / 86400) + "d";
+}
+
+}  // namespace
+
+std::string relative_time(std::chrono::system_clock::time_point t,
+                          std::chrono::system_clock::time_point now) {
+    if (t == std::chrono::system_clock::time_point{}) return "never";
+    const auto d = std::chrono::duration_cast<std::chrono::seconds>(t - now);
+    if (d == std::chrono::seconds{0}) return "now";
+    return d < std::chrono::seconds{0} ? span(-d) + " ago" : "in " + span(d);
+}
+
+std::string status_text(const feed_status& f) {
+    if (f.last_error.empty()) return f.last_status.empty() ? "-" : f.last_status;
+    // The service's errors read "feed ID (URL): what happened"; the URL may
+    // be a later one than the configured (a permanent move).
+    const std::string prefix = "feed " + f.id + " (";
+    if (f.last_error.rfind(prefix, 0) == 0) {
+        const auto end = f.last_error.find("): ", prefix.size());
+        if (end != std::string::npos && end + 3 < f.last_error.size())
+            return f.last_error.substr(end + 3);
+    }
+    return f.last_error;
+}
+
+namespace {
+
 nlohmann::json json_time(std::chrono::system_clock::time_point t) {
     const std::string s = format_utc(t);
     return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
@@ -77,9 +115,11 @@ std::string human_bytes(std::uint64_t bytes) {
     return buffer;
 }
 
-std::string html_time(std::chrono::system_clock::time_point t) {
-    const std::string s = format_utc(t);
-    return s.empty() ? "never" : s;
+// A time cell: relative to the page's own time, the exact time on hover.
+std::string html_time(std::chrono::system_clock::time_point t,
+                      std::chrono::system_clock::time_point now) {
+    if (t == std::chrono::system_clock::time_point{}) return "<td class=\"t\">never</td>";
+    return "<td class=\"t\" title=\"" + format_utc(t) + "\">" + relative_time(t, now) + "</td>";
 }
 
 }  // namespace
@@ -127,15 +167,19 @@ std::string render_status_page(const service_metrics& m, const status_snapshot& 
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fafafa}
 h1{font-size:1.4em;margin:0 0 .6em}h2{font-size:1.1em;margin:1.4em 0 .5em}
 .cards{display:flex;flex-wrap:wrap;gap:.8em}
-.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6em .9em;min-width:9em}
+.card{flex:1 1 auto;white-space:nowrap;background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6em .9em}
 .card b{display:block;font-size:1.5em}
 .ok{color:#16794a}.bad{color:#b3261e}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border-bottom:1px solid #e4e4e4;padding:.35em .5em;text-align:left;vertical-align:top}
-th{background:#f0f0f0}tr.failing td{background:#fdecea}
-td.url,td.err{word-break:break-all;font-size:.92em}td.num{text-align:right}
+th{background:#f0f0f0;white-space:nowrap}tr.failing td{background:#fdecea}
+td:first-child,td.t{white-space:nowrap}
+td.url{max-width:24em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;font-size:.92em}
+td.err{overflow-wrap:anywhere;font-size:.92em}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
 .chart{display:flex;align-items:flex-end;gap:2px;height:80px;border-bottom:1px solid #999;max-width:600px}
 .chart div{flex:1;background:#4a78c2;min-height:1px}
+.axis{display:flex;justify-content:space-between;max-width:600px;color:#666;font-size:.8em}
 .small{color:#666;font-size:.9em}
 </style></head><body>
 )";
@@ -187,7 +231,8 @@ td.url,td.err{word-break:break-all;font-size:.92em}td.num{text-align:right}
         out += "<div style=\"height:" + std::to_string(percent) + "%\" title=\"" +
                std::to_string(n) + "\"></div>";
     }
-    out += "</div>\n<p class=\"small\">" + std::to_string(day_total) +
+    out += "</div>\n<div class=\"axis\"><span>24 h ago</span><span>now</span></div>\n";
+    out += "<p class=\"small\">" + std::to_string(day_total) +
            " items delivered since start in the last 24 hours (peak " + std::to_string(peak) +
            " per hour); the rightmost bar is the current hour.</p>\n";
 
@@ -198,15 +243,15 @@ td.url,td.err{word-break:break-all;font-size:.92em}td.num{text-align:right}
     for (const auto& f : feeds) {
         out += f.is_failing() ? "<tr class=\"failing\">" : "<tr>";
         out += "<td>" + html_escape(f.id) + (f.enabled ? "" : " (disabled)") + "</td>";
-        out += "<td class=\"url\">" + html_escape(f.url) + "</td>";
-        out += "<td>" + html_time(f.last_poll) + "</td>";
-        out += "<td>" + html_time(f.last_success) + "</td>";
-        out +=
-            "<td>" + (f.is_gone ? std::string("never (gone)") : html_time(f.next_poll)) + "</td>";
+        out += "<td class=\"url\" title=\"" + html_escape(f.url) + "\">" + html_escape(f.url) +
+               "</td>";
+        out += html_time(f.last_poll, s.now);
+        out += html_time(f.last_success, s.now);
+        out += f.is_gone ? std::string("<td class=\"t\">never (gone)</td>")
+                         : html_time(f.next_poll, s.now);
         out += "<td class=\"num\">" + std::to_string(f.consecutive_errors) + "</td>";
         out += "<td class=\"num\">" + std::to_string(f.items_delivered) + "</td>";
-        out += "<td class=\"err\">" +
-               html_escape(f.last_error.empty() ? f.last_status : f.last_error) + "</td></tr>\n";
+        out += "<td class=\"err\">" + html_escape(status_text(f)) + "</td></tr>\n";
     }
     out += "</table>\n<p class=\"small\">Generated " + html_escape(format_utc(s.now)) +
            "; running since " + html_escape(format_utc(s.started)) +

@@ -142,6 +142,32 @@ TEST(StatusPage, FormatsUtc) {
     EXPECT_EQ(format_utc({}), "");
 }
 
+TEST(StatusPage, TellsTimesRelativeToNow) {
+    using namespace std::chrono_literals;
+    EXPECT_EQ(relative_time({}, t0), "never");
+    EXPECT_EQ(relative_time(t0, t0), "now");
+    EXPECT_EQ(relative_time(t0 - 45s, t0), "45s ago");
+    EXPECT_EQ(relative_time(t0 + 200s, t0), "in 3m20s");
+    EXPECT_EQ(relative_time(t0 + 180s, t0), "in 3m");
+    EXPECT_EQ(relative_time(t0 - 25min - 10s, t0), "25m ago");
+    EXPECT_EQ(relative_time(t0 + 65min, t0), "in 1h05m");
+    EXPECT_EQ(relative_time(t0 - 3h, t0), "3h ago");
+    EXPECT_EQ(relative_time(t0 - 50h, t0), "2d ago");
+}
+
+TEST(StatusPage, StatusTextDropsTheFeedAndUrlOfLogLines) {
+    feed_status f;
+    f.id = "wire";
+    f.last_status = "ok";
+    EXPECT_EQ(status_text(f), "ok");
+    f.last_error = "feed wire (http://a.example/(x)): HTTP 500: server error";
+    EXPECT_EQ(status_text(f), "HTTP 500: server error");
+    f.last_error = "feed other (http://a.example/): HTTP 500";
+    EXPECT_EQ(status_text(f), f.last_error);
+    f.last_error = "timeout after 30 s";
+    EXPECT_EQ(status_text(f), "timeout after 30 s");
+}
+
 status_snapshot hostile_snapshot() {
     status_snapshot s;
     s.now = t0;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+
 namespace feedwire::feeds {
 namespace {
 
@@ -34,6 +37,37 @@ TEST(ContentFingerprint, ChangesWithAnyWord) {
     // Digits are words: a corrected figure is a revision.
     EXPECT_NE(content_fingerprint("Toll rises to 12", "x"),
               content_fingerprint("Toll rises to 13", "x"));
+}
+
+}  // namespace
+}  // namespace feedwire::feeds
+
+namespace feedwire::feeds {
+namespace {
+
+// FIPS 180-2 appendix B vectors, and the two block paddings around 55 and
+// 56 bytes, where the length spills into a second block.
+TEST(Sha256, MatchesPublishedVectors) {
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256_hex("abc"),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    EXPECT_EQ(sha256_hex("abc", 4), "ba7816bf");
+}
+
+// Whatever path the CPU takes (SHA extensions or not), it agrees with the
+// portable computation on every length across several blocks.
+TEST(Sha256, HardwarePathAgreesWithPortable) {
+    std::string data;
+    std::uint32_t x = 12345;
+    for (std::size_t len = 0; len < 700; ++len) {
+        EXPECT_EQ(sha256(data), detail::sha256_portable(data)) << "length " << len;
+        x = x * 1103515245U + 12345U;
+        data.push_back(static_cast<char>(x >> 16U));
+    }
 }
 
 }  // namespace

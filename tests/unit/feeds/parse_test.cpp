@@ -480,5 +480,53 @@ TEST(Parse, CopyrightHolderFallsBackToTheNamedHolderOfTheFeedsCopyright) {
     EXPECT_EQ(f.items[0].copyrightholder, "TASS");
 }
 
+TEST(Parse, AtomAlternateFollowsTheEntryLanguage) {
+    // Several HTML alternates: the one in the entry's language (xml:lang on
+    // the entry or inherited from the feed), else the one without hreflang,
+    // else the first; feedburner:origLink still wins over all of them.
+    const auto atom = [](const std::string& feed_lang, const std::string& entry) {
+        return "<feed xmlns=\"http://www.w3.org/2005/Atom\"" + feed_lang +
+               "><title>T</title><id>urn:f</id><entry><id>urn:e</id><title>E</title>"
+               "<updated>2019-11-22T09:00:00Z</updated>" +
+               entry + "</entry></feed>";
+    };
+    const std::string links =
+        "<link rel=\"alternate\" type=\"text/html\" hreflang=\"fr\" href=\"https://a.example/fr\"/>"
+        "<link rel=\"alternate\" type=\"text/html\" href=\"https://a.example/default\"/>"
+        "<link rel=\"alternate\" type=\"text/html\" hreflang=\"en-GB\" "
+        "href=\"https://a.example/en\"/>";
+    EXPECT_EQ(parse_ok(atom(" xml:lang=\"en\"", links)).items.at(0).url, "https://a.example/en");
+    EXPECT_EQ(parse_ok(atom(" xml:lang=\"FR-ca\"", links)).items.at(0).url, "https://a.example/fr");
+    EXPECT_EQ(parse_ok(atom("", links)).items.at(0).url, "https://a.example/default");
+    EXPECT_EQ(
+        parse_ok(atom(" xml:lang=\"de\"",
+                      "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://a.example/fr\"/>"
+                      "<link rel=\"alternate\" hreflang=\"it\" href=\"https://a.example/it\"/>"))
+            .items.at(0)
+            .url,
+        "https://a.example/fr");
+    const std::string burner =
+        "<feedburner:origLink xmlns:feedburner=\"http://rssnamespace.org/feedburner/ext/1.0\">"
+        "https://a.example/orig</feedburner:origLink>";
+    EXPECT_EQ(parse_ok(atom(" xml:lang=\"en\"", burner + links)).items.at(0).url,
+              "https://a.example/orig");
+}
+
+TEST(Parse, MisspelledEndTagClosesTheTextElementItMeant) {
+    // Not well-formed, so read leniently: "</titel>" and "</TITLE>" close
+    // the title they misspell; a stray "</p>" in raw HTML text is ignored
+    // and does not end the description early.
+    const auto f =
+        parse_ok(rss("<item><title>First</titel><link>https://news.example.com/1</link>"
+                     "<description>One </p>two</description></item>"
+                     "<item><title>Second</TITLE><guid>g2</guid></item>"));
+    ASSERT_EQ(f.items.size(), 2U);
+    EXPECT_EQ(f.items[0].headline, "First");
+    EXPECT_EQ(f.items[0].url, "https://news.example.com/1");
+    EXPECT_EQ(f.items[0].description_text, "One two");
+    EXPECT_EQ(f.items[1].headline, "Second");
+    EXPECT_EQ(f.items[1].guid, "g2");
+}
+
 }  // namespace
 }  // namespace feedwire::feeds

@@ -13,7 +13,13 @@
 
 namespace feedwire::feeds {
 
+// Uses the CPU's SHA extensions where it has them.
 std::array<std::uint8_t, 32> sha256(std::string_view data) noexcept;
+
+namespace detail {
+// The portable computation alone, for tests that compare the two.
+std::array<std::uint8_t, 32> sha256_portable(std::string_view data) noexcept;
+}  // namespace detail
 
 // Lower-case hex of the first `bytes` bytes of SHA-256(data).
 std::string sha256_hex(std::string_view data, std::size_t bytes = 32);

@@ -1,0 +1,104 @@
+// The CLI's synchronous Redis connection (see redis_session.hpp).
+#include "redis_session.hpp"
+
+#include "feedwire/daemon/hiredis_support.hpp"
+
+#include <sys/time.h>
+
+namespace feedwire::cli {
+
+namespace {
+
+timeval to_timeval(std::chrono::milliseconds t) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(t);
+    return timeval{static_cast<time_t>(secs.count()),
+                   static_cast<suseconds_t>((t - secs).count() * 1000)};
+}
+
+}  // namespace
+
+std::string as_string(const redisReply* r) {
+    if (r == nullptr || r->str == nullptr) return {};
+    return std::string(r->str, r->len);
+}
+
+bool redis_session::connect(std::chrono::milliseconds timeout,
+                            const std::function<void(int)>& on_socket) {
+    const timeval tv = to_timeval(timeout);
+    if (cfg_.scheme == config::redis_scheme::unix_socket) {
+        ctx_.reset(redisConnectUnixWithTimeout(cfg_.socket_path.c_str(), tv));
+    } else {
+        ctx_.reset(redisConnectWithTimeout(cfg_.host.c_str(), cfg_.port, tv));
+    }
+    if (!ctx_) {
+        error_ = "out of memory";
+        return false;
+    }
+    if (ctx_->err != 0) {
+        error_ = ctx_->errstr;
+        return false;
+    }
+    if (on_socket) on_socket(ctx_->fd);
+    if (!cfg_.password.empty()) {
+        std::vector<std::string> auth = {"AUTH"};
+        if (!cfg_.user.empty()) auth.push_back(cfg_.user);
+        auth.push_back(cfg_.password);
+        if (!command(auth)) return false;
+    }
+    if (cfg_.db != 0 && !command({"SELECT", std::to_string(cfg_.db)})) return false;
+    return true;
+}
+
+bool redis_session::set_command_timeout(std::chrono::milliseconds timeout) {
+    const timeval tv = to_timeval(timeout);
+    if (redisSetTimeout(ctx_.get(), tv) != REDIS_OK) {
+        error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "cannot set the socket timeout";
+        return false;
+    }
+    return true;
+}
+
+reply_ptr redis_session::command(const std::vector<std::string>& args) {
+    daemon::argv_arrays argv(args);
+    reply_ptr reply(static_cast<redisReply*>(
+        redisCommandArgv(ctx_.get(), argv.argc(), argv.argv(), argv.lengths())));
+    if (!reply) {
+        error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "connection lost";
+        return nullptr;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        error_ = as_string(reply.get());
+        return nullptr;
+    }
+    return reply;
+}
+
+std::vector<reply_ptr> redis_session::pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+    for (const auto& args : commands) {
+        daemon::argv_arrays argv(args);
+        if (redisAppendCommandArgv(ctx_.get(), argv.argc(), argv.argv(), argv.lengths()) !=
+            REDIS_OK) {
+            error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "out of memory";
+            return {};
+        }
+    }
+    std::vector<reply_ptr> replies;
+    replies.reserve(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        void* raw = nullptr;
+        if (redisGetReply(ctx_.get(), &raw) != REDIS_OK || raw == nullptr) {
+            error_ = ctx_->errstr[0] != '\0' ? ctx_->errstr : "connection lost";
+            return {};
+        }
+        reply_ptr reply(static_cast<redisReply*>(raw));
+        if (reply->type == REDIS_REPLY_ERROR) {
+            error_ = as_string(reply.get());
+            return {};
+        }
+        replies.push_back(std::move(reply));
+    }
+    return replies;
+}
+
+}  // namespace feedwire::cli
