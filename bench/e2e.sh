@@ -162,6 +162,8 @@ for n in "${sizes[@]}"; do
     echo "[redis]"; echo "url = \"unix://$rdir/redis.sock\""; echo "maxlen = 1000000"
     echo "[daemon]"; echo "state_dir = \"$tmp/state\""; echo 'listen = ""'
     echo "per_host_connections = 64"; echo 'per_host_spacing = "0s"'
+    # E2E_EXTRA_CONFIG: more TOML tables, e.g. $'[dedup]\nnear_duplicates = "off"'.
+    [ -n "${E2E_EXTRA_CONFIG:-}" ] && printf '%s\n' "$E2E_EXTRA_CONFIG"
     for f in $(seq 0 $((n - 1))); do printf '[[feed]]\nurl = "http://127.0.0.1:%s/f%05d.xml"\n' "$port" "$f"; done
   } >"$conf"
 

@@ -275,6 +275,7 @@ local function deliver(keys, args)
                 local best, best_j = nil, -1
                 local seen_ref = {}
                 for b = 1, 32 do
+                    if best_j >= 1 then break end
                     local value = band_values[item_bands[k][b]] or ''
                     for p = 1, #value, 8 do
                         local ref = string.sub(value, p, p + 7)
@@ -374,8 +375,11 @@ local function deliver(keys, args)
                 article_writes[#article_writes + 1] = ref
             end
             articles['c' .. fp] = ref
-            if item_bands[k] and status ~= 2 then
-                -- Later republications find this item, or the one it repeats.
+            if item_bands[k] and status ~= 2 and status ~= 4 and status ~= 5 then
+                -- Later republications find this item. A near-duplicate is
+                -- not indexed: its root already is, and a dispatch that
+                -- hundreds of outlets republish must not fill the bands
+                -- with copies that every later copy is compared with.
                 near_writes[#near_writes + 1] = eh
                 near_writes[#near_writes + 1] = string.sub(sig, 1, 258) .. feed .. '\n' .. (duplicate_of or uri)
                 for b = 1, 32 do

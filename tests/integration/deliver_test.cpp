@@ -347,6 +347,34 @@ TEST_F(Deliver, ARepublicationByAnotherFeedIsMarkedOrDroppedPerStream) {
     EXPECT_EQ(server_->xlen("desk"), 1);
 }
 
+// Syndication: many outlets carry one dispatch. Every copy points at the
+// first item, and only that item is in the band index, so the hundredth
+// copy is compared with one candidate, not with the ninety-nine before it.
+TEST_F(Deliver, ADispatchManyFeedsRepublishIsIndexedOnceAndEveryCopyPointsAtIt) {
+    auto& d = make_deliverer();
+    auto original = text_item("feedwire:wire-0", "Dock strike halts Rotterdam", dispatch_text);
+    ASSERT_TRUE(deliver(d, {original}, {"s"}, 5s, "wire"));
+    for (int outlet = 1; outlet <= 12; ++outlet) {
+        const std::string n = std::to_string(outlet);
+        auto copy =
+            text_item("feedwire:outlet-" + n, "Rotterdam strike, outlet " + n, republished_text);
+        copy.fingerprint.content = "outlet " + n;
+        auto summary = deliver(d, {copy}, {"s"}, 5s, "outlet-" + n);
+        ASSERT_TRUE(summary);
+        EXPECT_EQ(summary->near_duplicates, 1u) << "outlet " << n;
+    }
+    const auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 13u);
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+        EXPECT_EQ(entries[i].field("duplicate_of"), original.uri) << i;
+    }
+    const auto keys = server_->command({"KEYS", "feedwire:{dedup}:bands:*"});
+    ASSERT_EQ(keys.elements.size(), 1u);
+    const auto bands = as_map(server_->command({"HGETALL", keys.elements[0].str}));
+    EXPECT_EQ(bands.size(), 32u);
+    for (const auto& [band, refs] : bands) EXPECT_EQ(refs.size(), 8u) << "one item per band";
+}
+
 TEST_F(Deliver, OneFeedsSimilarStoriesAreNeverNearDuplicatesOfEachOther) {
     auto& d = make_deliverer();
     // A template the feed fills in daily: the same words, other figures.
