@@ -20,7 +20,7 @@ TEST(ItemJson, EscapesLikeTheDocumentForm) {
     const std::vector<std::string> texts = {
         "plain",
         "quote \" backslash \\ slash /",
-        std::string("controls \x01\x08\x09\x0A\x0C\x0D\x1F and DEL \x7F", 31),
+        "controls \x01\x08\x09\x0A\x0C\x0D\x1F and DEL \x7F",
         std::string("NUL \0 inside", 12),
         "Cyrillic \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0, emoji \xF0\x9F\x93\xB0",
         "invalid \xFF byte",
