@@ -7,6 +7,7 @@
 
 #include "feedwire/feeds/charset.hpp"
 #include "feedwire/feeds/detect.hpp"
+#include "feedwire/feeds/url.hpp"
 #include "formats.hpp"
 #include "normalize.hpp"
 #include "parse_detail.hpp"
@@ -31,8 +32,12 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
                                                 const parse_options& options,
                                                 std::vector<std::string>& warnings,
                                                 std::string& encoding_used, bool& is_salvaged) {
-    decoded_text decoded =
-        decode_xml_document(bytes, charset_from_content_type(options.content_type));
+    // The document is parsed in place, so paths that need its text again
+    // decode it again.
+    const auto decode = [&] {
+        return decode_xml_document(bytes, charset_from_content_type(options.content_type));
+    };
+    decoded_text decoded = decode();
     encoding_used = std::string(encoding_name(decoded.used));
     for (auto& w : decoded.warnings) warnings.push_back(std::move(w));
     if (decoded.replaced > 0) {
@@ -89,7 +94,7 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
         // Strict parsing stops at the first error; re-read the whole
         // document leniently so entries after the error are not lost. The
         // strict pass changed the text in place: decode it again.
-        decoded_again = decode_xml_document(bytes, charset_from_content_type(options.content_type));
+        decoded_again = decode();
         detail::salvage_report ignored;
         const std::string_view original =
             detail::salvage_xml(decoded_again.utf8, storage_again, ignored);
@@ -135,8 +140,7 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
     }
     if (q.local == "html" || q.space == ns::xhtml) {
         // The document was parsed in place: describe it from a fresh decode.
-        const decoded_text page =
-            decode_xml_document(bytes, charset_from_content_type(options.content_type));
+        const decoded_text page = decode();
         return fail(parse_errc::not_a_feed, "not a feed: " + describe_html(page.utf8), options);
     }
     return fail(
@@ -149,17 +153,14 @@ result<detail::raw_feed, parse_error> parse_xml(std::string_view bytes,
 // it: used when the fetched URL is not UTF-8, since it reaches the items'
 // JSON (source.feed_url, the feed id, resolved links).
 std::string percent_encode_non_ascii(std::string_view url) {
-    static constexpr std::string_view hex = "0123456789ABCDEF";
     std::string out;
     for (const char c : url) {
         const auto b = static_cast<unsigned char>(c);
         if (b < 0x80) {
             out += c;
-            continue;
+        } else {
+            append_percent_escape(out, b);
         }
-        out += '%';
-        out += hex[b >> 4U];
-        out += hex[b & 0xFU];
     }
     return out;
 }

@@ -247,13 +247,6 @@ bool must_encode(unsigned char c) noexcept {
            c == '`' || c == '{' || c == '|' || c == '}';
 }
 
-void append_escape(std::string& out, unsigned char c) {
-    constexpr string_view k_hex = "0123456789ABCDEF";
-    out.push_back('%');
-    out.push_back(k_hex[c >> 4U]);
-    out.push_back(k_hex[c & 0x0FU]);
-}
-
 // RFC 3986 6.2.2.1 and 6.2.2.2: escapes upper-cased, escaped unreserved
 // characters decoded; a '%' that starts no escape becomes "%25". With
 // `fold`, ASCII letters are lower-cased (hosts, RFC 3986 3.2.2).
@@ -267,14 +260,14 @@ void append_normalized(std::string& out, string_view part, bool fold) {
                 if (is_unreserved(v)) {
                     out.push_back(fold ? lower(static_cast<char>(v)) : static_cast<char>(v));
                 } else {
-                    append_escape(out, v);
+                    append_percent_escape(out, v);
                 }
                 i += 2;
             } else {
-                append_escape(out, c);
+                append_percent_escape(out, c);
             }
         } else if (must_encode(c)) {
-            append_escape(out, c);
+            append_percent_escape(out, c);
         } else {
             out.push_back(fold ? lower(part[i]) : part[i]);
         }
@@ -599,6 +592,13 @@ bool is_safe_link_url(string_view url) noexcept {
         }
     }
     return true;
+}
+
+void append_percent_escape(std::string& out, unsigned char byte) {
+    constexpr string_view k_hex = "0123456789ABCDEF";
+    out.push_back('%');
+    out.push_back(k_hex[byte >> 4U]);
+    out.push_back(k_hex[byte & 0x0FU]);
 }
 
 }  // namespace feedwire::feeds

@@ -35,4 +35,7 @@ std::string canonicalize_url(std::string_view absolute_url);
 // that browsers skip ("jav\tascript:").
 bool is_safe_link_url(std::string_view url) noexcept;
 
+// Appends the byte as a percent-escape with upper-case hex ("%E2").
+void append_percent_escape(std::string& out, unsigned char byte);
+
 }  // namespace feedwire::feeds
