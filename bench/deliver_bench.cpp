@@ -217,7 +217,7 @@ int main(int argc, char** argv) {
 
     daemon::deliverer near(io, redis, daemon::deliverer_options{});
     const double near_rate = through_function(io, near, payloads);
-    const long long near_bytes = memory_of(io, redis, {":bands:", ":near:"});
+    const long long near_bytes = memory_of(io, redis, {":nearidx:", ":near:"});
     call(io, redis, {"FLUSHALL"});
 
     const double xadd_after = plain_xadd(io, redis, payloads);

@@ -56,20 +56,50 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Generated feeds: 20 items each, distinct guids, a short HTML body.
+# Generated feeds: 20 items each, distinct guids, an HTML body of 40 to 90
+# words. E2E_CORPUS picks the texts:
+#   news (default): every item its own story, drawn from a Zipf-skewed
+#     vocabulary of 5,000 words, except E2E_SYNDICATED percent (default 10)
+#     that republish another feed's item under a new headline with a credit
+#     line added, as outlets republish agency copy;
+#   same-bodies: every feed carries the same 20 bodies (only headlines and
+#     links differ), so nearly every item is a near-duplicate: the worst case
+#     for near-duplicate detection, and this script's corpus before 2026-11-28.
 gen_feeds() {  # dir count
-  python3 - "$1" "$2" <<'PY'
-import os, sys
-out, n = sys.argv[1], int(sys.argv[2])
+  python3 - "$1" "$2" "${E2E_CORPUS:-news}" "${E2E_SYNDICATED:-10}" <<'PY'
+import os, random, sys
+out, n, corpus, syndicated = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 os.makedirs(out, exist_ok=True)
+rng = random.Random(20261128)
+letters = "abcdefghijklmnopqrstuvwxyz"
+vocab = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(2, 11))) for _ in range(6000)})[:5000]
+weights = [1 / (r + 1) for r in range(len(vocab))]
+def words(k):
+    return " ".join(rng.choices(vocab, weights, k=k))
+bodies = {}
+def body(f, i):
+    if corpus == "same-bodies":
+        return (f"GENEVA, November 22. /Agency/. Delegations met for a {i}th round on\n"
+                f"Saturday, officials said.")
+    if (f, i) not in bodies:
+        if f > 0 and rng.randrange(100) < syndicated:
+            src = (rng.randrange(f), rng.randrange(20))
+            bodies[(f, i)] = body(*src) + " (Reporting by Agency staff; editing by Desk)"
+        else:
+            text = words(rng.randint(40, 90))
+            bodies[(f, i)] = text[0].upper() + text[1:] + "."
+    return bodies[(f, i)]
 for f in range(n):
     items = []
     for i in range(20):
-        items.append(f"""<item><title>Feed {f} dispatch {i}: talks resume in Geneva</title>
+        if corpus == "same-bodies":
+            headline = f"Feed {f} dispatch {i}: talks resume in Geneva"
+        else:
+            headline = words(rng.randint(6, 12)).capitalize()
+        items.append(f"""<item><title>{headline}</title>
 <link>https://news.example/{f}/{i}?utm_source=rss</link><guid>urn:bench:{f}:{i}</guid>
 <pubDate>Sat, 22 Nov 2025 {i % 24:02d}:{(f + i) % 60:02d}:00 GMT</pubDate>
-<description><![CDATA[<p>GENEVA, November 22. /Agency/. Delegations met for a {i}th round on
-Saturday, officials said. <a href="/story/{f}/{i}">More</a></p>]]></description></item>""")
+<description><![CDATA[<p>{body(f, i)} <a href="/story/{f}/{i}">More</a></p>]]></description></item>""")
     with open(os.path.join(out, f"f{f:05d}.xml"), "w") as fh:
         fh.write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
                  f'<title>Bench feed {f}</title><link>https://news.example/{f}</link>'
@@ -113,6 +143,13 @@ redis_cpu() {
     awk -F: '/^used_cpu_(user|sys):/ { t += $2 } END { printf "%.6f", t }'
 }
 
+# redis_calls SOCKET: commands the server has run so far (INFO commandstats;
+# a function's own redis.call()s are counted too, under their names).
+redis_calls() {
+  redis-cli -s "$1" info commandstats | tr -d '\r' |
+    awk -F'[=,]' '/^cmdstat_/ { t += $2 } END { print t + 0 }'
+}
+
 # cpu_ticks PID: user + system clock ticks of a running process.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -148,7 +185,7 @@ print(f"{n:<8} {'feedwired':<10} {'steady':<6} {window:9.2f} {per_poll:12.0f} {0
 PY
 }
 
-printf '%-8s %-10s %-6s %9s %12s %12s %10s %10s\n' N tool cycle wall_s cpu_us/feed items/s maxrss_MB redis_ms
+printf '%-8s %-10s %-6s %9s %12s %12s %10s %10s %9s\n' N tool cycle wall_s cpu_us/feed items/s maxrss_MB redis_ms cmds/feed
 for n in "${sizes[@]}"; do
   rm -rf "$tmp/www" && gen_feeds "$tmp/www" "$n"
   rdir="$tmp/redis-$n" && mkdir -p "$rdir"
@@ -170,6 +207,7 @@ for n in "${sizes[@]}"; do
   for cycle in 1 2; do
     before=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
     rcpu_before=$(redis_cpu "$rdir/redis.sock")
+    calls_before=$(redis_calls "$rdir/redis.sock")
     wrap=()
     # E2E_PROFILE=DIR records a cycle (E2E_PROFILE_CYCLE, default 2) with
     # perf, into DIR/perf.data.N.
@@ -178,13 +216,21 @@ for n in "${sizes[@]}"; do
     read -r wall user sys rss < <(measure "feedwired N=$n cycle $cycle" "${wrap[@]}" "$feedwired" --config "$conf" --once --log-level error)
     after=$(redis-cli -s "$rdir/redis.sock" xlen feedwire:items)
     rcpu_after=$(redis_cpu "$rdir/redis.sock")
-    python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" "$((after - before))" "$rcpu_before" "$rcpu_after" <<'PY'
+    calls=$(( $(redis_calls "$rdir/redis.sock") - calls_before - 2 ))  # less the two XLENs
+    python3 - "$n" "$cycle" "$wall" "$user" "$sys" "$rss" "$((after - before))" "$rcpu_before" "$rcpu_after" "$calls" <<'PY'
 import sys
-n, cycle, wall, user, sys_, rss, items, rb, ra = sys.argv[1:]
+n, cycle, wall, user, sys_, rss, items, rb, ra, calls = sys.argv[1:]
 n, wall, cpu, rss, items = int(n), float(wall), float(user) + float(sys_), int(rss), int(items)
 rcpu = float(ra) - float(rb)
-print(f"{n:<8} {'feedwired':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f} {rcpu * 1000:10.0f}")
+print(f"{n:<8} {'feedwired':<10} {cycle:<6} {wall:9.2f} {cpu / n * 1e6:12.0f} {items / max(wall, 0.01):12.0f} {rss / 1024:10.1f} {rcpu * 1000:10.0f} {int(calls) / n:9.1f}")
 PY
+    if [ "$cycle" = 1 ]; then
+      # What the cycle left in Redis: streams, dedup records, feed states.
+      redis-cli -s "$rdir/redis.sock" memory stats | tr -d '\r' |
+        awk -v n="$n" -v items="$((after - before))" '
+          prev == "dataset.bytes" { printf "         redis dataset after cycle 1: %.1f MB, %.0f bytes per item delivered\n", $1 / 1048576, $1 / (items > 0 ? items : 1) }
+          { prev = $1 }'
+    fi
   done
   steady "$n" "$rdir" "$conf"
   kill "$rpid" 2>/dev/null || true

@@ -478,8 +478,8 @@ private:
     void read_dedup(const std::string& file, const toml::node& node, dedup_config& dedup) {
         const auto* table = node.as_table();
         if (table == nullptr) return wrong_type(file, node, "dedup", "a table");
-        static const std::vector<std::string_view> keys = {"retention", "near_window",
-                                                           "near_duplicates", "streams"};
+        static const std::vector<std::string_view> keys = {
+            "retention", "near_window", "near_index_size", "near_duplicates", "streams"};
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
             const std::string key = "dedup." + name;
@@ -498,6 +498,15 @@ private:
                         error(config_errc::bad_value, file, value, key, "must be at least 10m");
                     } else {
                         dedup.near_window = *d;
+                    }
+                }
+            } else if (name == "near_index_size") {
+                if (auto size = get_size(file, value, key)) {
+                    if (*size < (64U << 10U) || *size > (512U << 20U)) {
+                        error(config_errc::bad_value, file, value, key,
+                              "must be from 64KiB to 512MiB (a Redis string)");
+                    } else {
+                        dedup.near_index_size = *size;
                     }
                 }
             } else if (name == "near_duplicates") {

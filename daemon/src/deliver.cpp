@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <limits>
 #include <map>
@@ -33,15 +34,18 @@ namespace {
 namespace asio = boost::asio;
 
 // KEYS: the feed's entry hashes, then the article hashes (one per exact
-// epoch, newest first), the band hashes and the near-duplicate records (one
-// per near epoch, newest first), then the streams.
+// epoch, newest first), the near-duplicate index strings and the
+// near-duplicate records (one per near epoch, newest first), then the
+// streams.
 // ARGV: maxlen, feed, exact epochs, near epochs, EXPIREAT of the newest
 // exact keys, EXPIREAT of the newest near keys, one action per stream
 // ('m' mark, 'd' drop, 'o' off), retention in seconds (sighting records),
 // then 7 per item: uri, key blob (entry, content and url hashes, 8 bytes
-// each), raw MinHash signature (258 bytes) and its 32 LSH band keys (5
-// bytes each: band number, its two bins), or empty, url, headline,
-// versioncreated, item JSON (with "revision":1).
+// each), near blob or empty, url, headline, versioncreated, item JSON (with
+// "revision":1). The near blob: the raw MinHash signature (258 bytes), the
+// 16-bit tags of its 32 LSH bands (2 bytes each, big-endian), then as text
+// separated by spaces each band's cell offset in the near index ("#n") and
+// the cell's value for this item (tag * 2^32 + ref).
 // Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
 // another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
 // dropped), revision, id of the first stream entry (or ""), the related
@@ -81,14 +85,58 @@ local function lookup(keys, first, count, fields)
     return found, where, newest
 end
 
+-- BITFIELD with `ops` (3 or 4 arguments each, flattened), in calls small
+-- enough for unpack(); the replies in order.
+local BITFIELD_CHUNK = 6000
+local function bitfield(key, ops)
+    local out = {}
+    for first = 1, #ops, BITFIELD_CHUNK do
+        local last = math.min(first + BITFIELD_CHUNK - 1, #ops)
+        local r = redis.call('BITFIELD', key, unpack(ops, first, last))
+        for i = 1, #r do out[#out + 1] = r[i] end
+    end
+    return out
+end
+
+-- A near index is a string of 48-bit cells, one per band hash modulo the
+-- cell count: the newest item whose band fell there (0: none). A cell
+-- holds 16 more bits of the band's hash (its tag: bands that merely share
+-- a cell are no candidates) and the item's 32-bit ref, the first four
+-- bytes of its entry hash (0 read as 1). 48 bits stay exact in Lua's
+-- numbers. The client sends each band's cell offset ("#n") and value as
+-- text, so the function formats no numbers.
+local TWO32 = 4294967296
+local function ref_of(eh)
+    local b1, b2, b3, b4 = string.byte(eh, 1, 4)
+    local r = ((b1 * 256 + b2) * 256 + b3) * 256 + b4
+    if r == 0 then r = 1 end
+    return r
+end
+local function ref_field(r)
+    return string.char(math.floor(r / 16777216) % 256, math.floor(r / 65536) % 256,
+        math.floor(r / 256) % 256, r % 256)
+end
+
 -- The rule of fingerprint.hpp over two raw signatures (shingle count, then
 -- 128 bins, 2 bytes each): Jaccard >= 0.6 or containment >= 0.8, and
 -- Jaccard >= 0.8 alone when the smaller text has fewer than 40 shingles.
--- Compared 16 bytes at a time: no table per signature.
+-- Compared 16 bytes at a time: no table per signature. Most candidates are
+-- far from the line, so the comparison stops once too few bins are left
+-- for the least Jaccard that could still pass (one bin of slack).
 local function similarity(a, b)
     local byte = string.byte
+    local x1, x2 = byte(a, 1, 2)
+    local y1, y2 = byte(b, 1, 2)
+    local na, nb = x1 + 256 * x2, y1 + 256 * y2
+    local smaller = math.min(na, nb)
+    local least = 0.8
+    if smaller >= 40 then
+        least = math.min(0.6, 0.8 * smaller / (na + nb - 0.8 * smaller))
+    end
+    local needed = math.floor((least * (1 - CHANCE) + CHANCE) * 128) - 1
     local same = 0
     for i = 3, 257, 16 do
+        if same + (259 - i) / 2 < needed then return 0, false end
         local a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16 = byte(a, i, i + 15)
         local b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16 = byte(b, i, i + 15)
         if a1 == b1 and a2 == b2 then same = same + 1 end
@@ -103,10 +151,6 @@ local function similarity(a, b)
     local j = (same / 128 - CHANCE) / (1 - CHANCE)
     if j < 0 then j = 0 end
     if j > 1 then j = 1 end
-    local x1, x2 = byte(a, 1, 2)
-    local y1, y2 = byte(b, 1, 2)
-    local na, nb = x1 + 256 * x2, y1 + 256 * y2
-    local smaller = math.min(na, nb)
     if smaller < 40 then return j, j >= 0.8 end
     local c = 0
     if smaller > 0 then c = j * (na + nb) / ((1 + j) * smaller) end
@@ -135,7 +179,8 @@ local function deliver(keys, args)
     -- 2. Which items may be new: no record, or a record of a sighting whose
     -- text changed. Their canonical url and content are looked up across
     -- feeds, and their bands for near-duplicates.
-    local candidates, afields, bfields, item_bands = {}, {}, {}, {}
+    local candidates, afields, item_bands, item_tags = {}, {}, {}, {}
+    local wanted_cell, cell_list, item_values = {}, {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
         local blob, sig = args[at + 1], args[at + 2]
@@ -151,14 +196,26 @@ local function deliver(keys, args)
             local uh = string.sub(blob, 17, 24)
             if uh ~= '\0\0\0\0\0\0\0\0' then afields[#afields + 1] = 'u' .. uh end
             afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
-            if near_on and #sig == 418 then
-                local mine = {}
-                for b = 0, 31 do
-                    local field = string.sub(sig, 259 + 5 * b, 263 + 5 * b)
-                    mine[b + 1] = field
-                    bfields[#bfields + 1] = field
+            if near_on and #sig > 322 then
+                local mine, tags, values = {}, {}, {}
+                local byte = string.byte
+                local n = 0
+                for token in string.gmatch(string.sub(sig, 323), '%S+') do
+                    n = n + 1
+                    if n <= 32 then mine[n] = token else values[n - 32] = token end
                 end
+                for b = 1, 32 do
+                    local t1, t2 = byte(sig, 257 + 2 * b, 258 + 2 * b)
+                    tags[b] = t1 * 256 + t2
+                    local cell = mine[b]
+                    if not wanted_cell[cell] then
+                        wanted_cell[cell] = true
+                        cell_list[#cell_list + 1] = cell
+                    end
+                end
+                item_values[k] = values
                 item_bands[k] = mine
+                item_tags[k] = tags
             end
         end
     end
@@ -181,25 +238,49 @@ local function deliver(keys, args)
             if v and string.byte(v, 1) == 0 then articles[afields[i]] = resolved[v] end
         end
     end
-    local bands_now, band_values = {}, {}
-    if #bfields > 0 then
-        local found, _, current = lookup(keys, B, nn, bfields)
-        for i = 1, #bfields do
-            band_values[bfields[i]] = found[i]
-            bands_now[bfields[i]] = current[i] or ''
+    -- The cells the candidates' bands fall in, in every near epoch (newest
+    -- first).
+    local cell_values = {}
+    if #cell_list > 0 then
+        local ops = {}
+        for i = 1, #cell_list do
+            ops[#ops + 1] = 'GET'; ops[#ops + 1] = 'u48'; ops[#ops + 1] = cell_list[i]
+        end
+        for e = 0, nn - 1 do
+            local values = bitfield(keys[B + e], ops)
+            for i = 1, #cell_list do
+                local v = values[i]
+                if v ~= 0 then
+                    local list = cell_values[cell_list[i]] or {}
+                    cell_values[cell_list[i]] = list
+                    list[#list + 1] = v
+                end
+            end
         end
     end
-    -- Every ref a band names, with its record: signature, feed, root uri.
-    local refs, ref_list = {}, {}
-    for _, value in pairs(band_values) do
-        for p = 1, #value, 8 do
-            local ref = string.sub(value, p, p + 7)
-            if not refs[ref] then refs[ref] = true; ref_list[#ref_list + 1] = ref end
+    -- Each candidate's refs: those in its bands' cells with its band's tag.
+    local item_refs, refs, ref_list = {}, {}, {}
+    for k, mine in pairs(item_bands) do
+        local tags, found = item_tags[k], {}
+        for b = 1, 32 do
+            local list = cell_values[mine[b]] or {}
+            for p = 1, #list do
+                local cell = list[p]
+                if math.floor(cell / TWO32) == tags[b] then
+                    local r = cell % TWO32
+                    found[#found + 1] = r
+                    if not refs[r] then refs[r] = true; ref_list[#ref_list + 1] = r end
+                end
+            end
         end
+        item_refs[k] = found
     end
+    -- The records of every ref found: signature, feed, root uri.
     local near_records = {}
     if #ref_list > 0 then
-        local found = lookup(keys, N, nn, ref_list)
+        local fields = {}
+        for i = 1, #ref_list do fields[i] = ref_field(ref_list[i]) end
+        local found = lookup(keys, N, nn, fields)
         for i = 1, #ref_list do
             local v = found[i]
             if v and #v > 258 then
@@ -213,8 +294,8 @@ local function deliver(keys, args)
     end
 
     -- 3. Each item in order, seeing what the items before it wrote.
-    local entry_writes, article_writes, band_writes, near_writes = {}, {}, {}, {}
-    local written_entry, written_band = {}, {}
+    local entry_writes, article_writes, near_writes = {}, {}, {}
+    local written_entry, written_cell, written_cells = {}, {}, {}
     local out = {}
     local names = {'url', 'headline', 'versioncreated'}
     for k = 1, count do
@@ -274,17 +355,15 @@ local function deliver(keys, args)
             elseif item_bands[k] then
                 local best, best_j = nil, -1
                 local seen_ref = {}
-                for b = 1, 32 do
+                local list = item_refs[k]
+                for p = 1, #list do
                     if best_j >= 1 then break end
-                    local value = band_values[item_bands[k][b]] or ''
-                    for p = 1, #value, 8 do
-                        local ref = string.sub(value, p, p + 7)
-                        local r = near_records[ref]
-                        if r and not seen_ref[ref] and r.feed ~= feed then
-                            seen_ref[ref] = true
-                            local j, near = similarity(sig, r.sig)
-                            if near and j > best_j then best, best_j = r, j end
-                        end
+                    local ref = list[p]
+                    local r = near_records[ref]
+                    if r and not seen_ref[ref] and r.feed ~= feed then
+                        seen_ref[ref] = true
+                        local j, near = similarity(sig, r.sig)
+                        if near and j > best_j then best, best_j = r, j end
                     end
                 end
                 if best then
@@ -380,13 +459,13 @@ local function deliver(keys, args)
                 -- not indexed: its root already is, and a dispatch that
                 -- hundreds of outlets republish must not fill the bands
                 -- with copies that every later copy is compared with.
-                near_writes[#near_writes + 1] = eh
+                local ref = ref_of(eh)
+                near_writes[#near_writes + 1] = ref_field(ref)
                 near_writes[#near_writes + 1] = string.sub(sig, 1, 258) .. feed .. '\n' .. (duplicate_of or uri)
                 for b = 1, 32 do
-                    local field = item_bands[k][b]
-                    local value = (written_band[field] or bands_now[field] or '') .. eh
-                    if #value > 64 then value = string.sub(value, -64) end
-                    written_band[field] = value
+                    local cell = item_bands[k][b]
+                    if not written_cell[cell] then written_cells[#written_cells + 1] = cell end
+                    written_cell[cell] = item_values[k][b]
                 end
             end
         end
@@ -404,11 +483,13 @@ local function deliver(keys, args)
         redis.call('EXPIREAT', keys[A], exact_until)
     end
     if #near_writes > 0 then
-        for field, value in pairs(written_band) do
-            band_writes[#band_writes + 1] = field
-            band_writes[#band_writes + 1] = value
+        local ops = {}
+        for i = 1, #written_cells do
+            local cell = written_cells[i]
+            ops[#ops + 1] = 'SET'; ops[#ops + 1] = 'u48'; ops[#ops + 1] = cell
+            ops[#ops + 1] = written_cell[cell]
         end
-        redis.call('HSET', keys[B], unpack(band_writes))
+        if #ops > 0 then bitfield(keys[B], ops) end
         redis.call('EXPIREAT', keys[B], near_until)
         redis.call('HSET', keys[N], unpack(near_writes))
         redis.call('EXPIREAT', keys[N], near_until)
@@ -442,6 +523,37 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
     }
 }
 
+// The function's near blob for a payload (see the contract above), for a
+// near index of `cells` cells; empty when the item has no signature.
+std::string near_blob(const delivery_payload& p, std::uint64_t cells) {
+    constexpr std::size_t sig_size = 2 + 2 * feeds::minhash_bins;
+    if (p.minhash.size() != sig_size + 6 * feeds::minhash_bands || p.keys.size() < 4) return {};
+    const auto byte = [](char c) {
+        return static_cast<std::uint64_t>(static_cast<unsigned char>(c));
+    };
+    std::uint64_t ref = (byte(p.keys[0]) << 24U) | (byte(p.keys[1]) << 16U) |
+                        (byte(p.keys[2]) << 8U) | byte(p.keys[3]);
+    if (ref == 0) ref = 1;
+    std::string out = p.minhash.substr(0, sig_size);
+    std::array<std::uint64_t, feeds::minhash_bands> hashes{};
+    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+        for (std::size_t i = 0; i < 6; ++i) {
+            hashes[b] = (hashes[b] << 8U) | byte(p.minhash[sig_size + 6 * b + i]);
+        }
+        out += p.minhash[sig_size + 6 * b];
+        out += p.minhash[sig_size + 6 * b + 1];
+    }
+    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+        out += b == 0 ? "#" : " #";
+        out += std::to_string((hashes[b] & 0xFFFFFFFFU) % cells);
+    }
+    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+        out += ' ';
+        out += std::to_string(((hashes[b] >> 32U) << 32U) | ref);
+    }
+    return out;
+}
+
 bool is_loading(const std::string& message) { return message.rfind("LOADING", 0) == 0; }
 
 // Items in a feedwire_deliver argv: FCALL, name, numkeys, the keys, 8
@@ -460,6 +572,18 @@ std::size_t items_in_command(const std::vector<std::string>& argv) {
 }  // namespace
 
 std::string_view delivery_library_source() { return library_source; }
+
+std::uint64_t lsh_band_hash(std::size_t band, std::uint16_t first_bin, std::uint16_t second_bin) {
+    // The finalizer of SplitMix64 over band number and rows.
+    std::uint64_t v = (static_cast<std::uint64_t>(band) << 32U) |
+                      (static_cast<std::uint64_t>(first_bin) << 16U) | second_bin;
+    v ^= v >> 30U;
+    v *= 0xBF58476D1CE4E5B9ULL;
+    v ^= v >> 27U;
+    v *= 0x94D049BB133111EBULL;
+    v ^= v >> 31U;
+    return v >> 16U;
+}
 
 std::vector<std::string> delivery_library_load_command() {
     return {"FUNCTION", "LOAD", "REPLACE", std::string(library_source)};
@@ -494,8 +618,9 @@ std::string entries_key(const std::string& feed_id, std::int64_t epoch) {
 std::string articles_key(std::int64_t epoch) {
     return "feedwire:{dedup}:articles:" + std::to_string(epoch);
 }
-std::string bands_key(std::chrono::seconds window, std::int64_t epoch) {
-    return "feedwire:{dedup}:bands:" + std::to_string(window.count()) + ":" + std::to_string(epoch);
+std::string near_index_key(std::chrono::seconds window, std::uint64_t cells, std::int64_t epoch) {
+    return "feedwire:{dedup}:nearidx:" + std::to_string(window.count()) + ":" +
+           std::to_string(cells) + ":" + std::to_string(epoch);
 }
 std::string near_key(std::chrono::seconds window, std::int64_t epoch) {
     return "feedwire:{dedup}:near:" + std::to_string(window.count()) + ":" + std::to_string(epoch);
@@ -508,19 +633,21 @@ delivery_payload prepare_delivery(const feeds::item& item) {
     p.keys = hash8(item.uri) + hash8(item.fingerprint.content) +
              (item.url.empty() ? std::string(8, '\0') : hash8(item.url));
     if (auto m = feeds::decode_minhash(item.fingerprint.minhash)) {
-        p.minhash.reserve(2 + 2 * feeds::minhash_bins +
-                          feeds::minhash_bands * (1 + 2 * feeds::minhash_band_rows));
+        p.minhash.reserve(2 + 2 * feeds::minhash_bins + 6 * feeds::minhash_bands);
         const auto put = [&](std::uint32_t v) {
             p.minhash.push_back(static_cast<char>(v & 0xFFU));
             p.minhash.push_back(static_cast<char>((v >> 8U) & 0xFFU));
         };
         put(std::min<std::uint32_t>(m->shingles, 0xFFFF));
         for (auto bin : m->bins) put(bin);
-        // The band keys, ready for the function: band number, then its bins.
+        // Each band's 48-bit hash, big-endian: its low 32 bits place it in
+        // a near index, the high 16 are its tag (near_blob()).
+        static_assert(feeds::minhash_band_rows == 2);
         for (std::size_t band = 0; band < feeds::minhash_bands; ++band) {
-            p.minhash.push_back(static_cast<char>(band));
-            p.minhash.append(p.minhash, 2 + 2 * feeds::minhash_band_rows * band,
-                             2 * feeds::minhash_band_rows);
+            const std::uint64_t h = lsh_band_hash(band, m->bins[2 * band], m->bins[2 * band + 1]);
+            for (int shift = 40; shift >= 0; shift -= 8) {
+                p.minhash.push_back(static_cast<char>((h >> static_cast<unsigned>(shift)) & 0xFFU));
+            }
         }
     }
     p.url = item.url;
@@ -561,7 +688,9 @@ std::vector<std::string> deliver_command(const delivery_target& target,
     for (std::int64_t e = 0; e < ne; ++e)
         argv.push_back(entries_key(target.feed_id, exact_now - e));
     for (std::int64_t e = 0; e < ne; ++e) argv.push_back(articles_key(exact_now - e));
-    for (std::int64_t e = 0; e < nn; ++e) argv.push_back(bands_key(window, near_now - e));
+    const std::uint64_t cells = std::max<std::uint64_t>(target.near_index_cells, 1);
+    for (std::int64_t e = 0; e < nn; ++e)
+        argv.push_back(near_index_key(window, cells, near_now - e));
     for (std::int64_t e = 0; e < nn; ++e) argv.push_back(near_key(window, near_now - e));
     argv.insert(argv.end(), target.streams.begin(), target.streams.end());
     argv.push_back(std::to_string(target.maxlen));
@@ -578,12 +707,16 @@ std::vector<std::string> deliver_command(const delivery_target& target,
                           : a == config::near_duplicate_action::off ? 'o'
                                                                     : 'm');
     }
+    // No stream looks for near-duplicates: the function needs no blobs.
+    const bool near_on = actions.find_first_of("md") != std::string::npos;
     argv.push_back(std::move(actions));
     argv.push_back(std::to_string(retention.count()));
     for (auto& p : payloads) {
+        // Reads p.keys: before the move.
+        std::string near = near_on ? near_blob(p, cells) : std::string();
         argv.push_back(std::move(p.uri));
         argv.push_back(std::move(p.keys));
-        argv.push_back(std::move(p.minhash));
+        argv.push_back(std::move(near));
         argv.push_back(std::move(p.url));
         argv.push_back(std::move(p.headline));
         argv.push_back(std::move(p.versioncreated));
@@ -726,6 +859,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             std::chrono::duration_cast<std::chrono::seconds>(options_.dedup.retention);
         target.near_window =
             std::chrono::duration_cast<std::chrono::seconds>(options_.dedup.near_window);
+        target.near_index_cells = options_.dedup.near_index_size / 6;
         target.now = options_.now();
         std::vector<std::shared_ptr<job>> batch_jobs;
         std::span<delivery_payload> rest(payloads);

@@ -262,12 +262,14 @@ TEST(Loader, DedupTableSetsRetentionWindowAndPerStreamActions) {
     const auto r = load_one(R"([dedup]
 retention = "14d"
 near_window = "24h"
+near_index_size = "64MiB"
 near_duplicates = "drop"
 streams = { "news:raw" = "off", "news:desk" = "mark" }
 )");
     ASSERT_TRUE(r.ok()) << r.errors.front().message;
     EXPECT_EQ(r.config.dedup.retention, std::chrono::hours{24 * 14});
     EXPECT_EQ(r.config.dedup.near_window, 24h);
+    EXPECT_EQ(r.config.dedup.near_index_size, 64u << 20);
     EXPECT_EQ(r.config.dedup.action_for("feedwire:items"), near_duplicate_action::drop);
     EXPECT_EQ(r.config.dedup.action_for("news:raw"), near_duplicate_action::off);
     EXPECT_EQ(r.config.dedup.action_for("news:desk"), near_duplicate_action::mark);
@@ -278,6 +280,7 @@ TEST(Loader, DedupDefaultsMarkNearDuplicatesAndRememberThirtyDays) {
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.config.dedup.retention, std::chrono::hours{24 * 30});
     EXPECT_EQ(r.config.dedup.near_window, 72h);
+    EXPECT_EQ(r.config.dedup.near_index_size, 16u << 20);
     EXPECT_EQ(r.config.dedup.action_for("feedwire:items"), near_duplicate_action::mark);
 }
 
@@ -287,8 +290,9 @@ retention = "5m"
 near_duplicates = "hide"
 streams = { "s" = "maybe" }
 window = "1h"
+near_index_size = "1GiB"
 )");
-    ASSERT_EQ(r.errors.size(), 4u);
+    ASSERT_EQ(r.errors.size(), 5u);
     std::map<std::string, const config_error*> by_key;
     for (const auto& e : r.errors) by_key[e.key] = &e;
     ASSERT_TRUE(by_key.count("dedup.retention"));
@@ -297,6 +301,8 @@ window = "1h"
     EXPECT_NE(by_key["dedup.near_duplicates"]->message.find("\"hide\""), std::string::npos);
     EXPECT_TRUE(by_key.count("dedup.streams.s"));
     EXPECT_TRUE(by_key.count("dedup.window"));
+    ASSERT_TRUE(by_key.count("dedup.near_index_size"));
+    EXPECT_EQ(by_key["dedup.near_index_size"]->line, 6);
 }
 
 TEST(LoaderErrors, DaemonValuesOutOfRange) {

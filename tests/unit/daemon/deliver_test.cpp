@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -84,16 +86,22 @@ TEST(PrepareDelivery, NoUrlGivesZeroUrlHashAndASignatureTravelsRaw) {
     EXPECT_EQ(p.keys.substr(16), std::string(8, '\0'));
     const auto m = feeds::decode_minhash(it.fingerprint.minhash);
     ASSERT_TRUE(m);
-    ASSERT_EQ(p.minhash.size(), 258u + 32u * 5u);
+    ASSERT_EQ(p.minhash.size(), 258u + 32u * 6u);
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(p.minhash[i]); };
     EXPECT_EQ(byte(0) + 256u * byte(1), m->shingles);
     for (std::size_t b = 0; b < feeds::minhash_bins; ++b)
         EXPECT_EQ(byte(2 + 2 * b) + 256u * byte(3 + 2 * b), m->bins[b]) << b;
-    // Band 5's key: its number, then bins 10 and 11.
-    const std::size_t at = 258 + 5 * 5;
-    EXPECT_EQ(byte(at), 5u);
-    EXPECT_EQ(byte(at + 1) + 256u * byte(at + 2), m->bins[10]);
-    EXPECT_EQ(byte(at + 3) + 256u * byte(at + 4), m->bins[11]);
+    // Band 5's 48-bit hash, of its number and bins 10 and 11, big-endian.
+    const std::size_t at = 258 + 5 * 6;
+    std::uint64_t h = 0;
+    for (std::size_t i = 0; i < 6; ++i) h = (h << 8U) | byte(at + i);
+    EXPECT_EQ(h, lsh_band_hash(5, m->bins[10], m->bins[11]));
+    EXPECT_LT(lsh_band_hash(5, m->bins[10], m->bins[11]), 1ULL << 48U);
+    // The band number is part of it: equal rows in two bands land apart.
+    EXPECT_NE(lsh_band_hash(5, m->bins[10], m->bins[11]),
+              lsh_band_hash(6, m->bins[10], m->bins[11]));
+    EXPECT_NE(lsh_band_hash(5, m->bins[10], m->bins[11]),
+              lsh_band_hash(5, m->bins[11], m->bins[10]));
 }
 
 TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
@@ -123,8 +131,9 @@ TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:tass:2000");
     EXPECT_EQ(argv[6], "feedwire:{dedup}:entries:tass:1997");
     EXPECT_EQ(argv[7], "feedwire:{dedup}:articles:2000");
-    EXPECT_EQ(argv[11], "feedwire:{dedup}:bands:259200:6666");
-    EXPECT_EQ(argv[12], "feedwire:{dedup}:bands:259200:6665");
+    // 16 MiB near indexes by default: cells of 6 bytes.
+    EXPECT_EQ(argv[11], "feedwire:{dedup}:nearidx:259200:2796202:6666");
+    EXPECT_EQ(argv[12], "feedwire:{dedup}:nearidx:259200:2796202:6665");
     EXPECT_EQ(argv[13], "feedwire:{dedup}:near:259200:6666");
     EXPECT_EQ(argv[15], "s1");
     EXPECT_EQ(argv[16], "s2");
@@ -150,6 +159,43 @@ TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     EXPECT_EQ(argv[a + 7], "feedwire:def");
 }
 
+TEST(DeliverCommand, TheNearBlobPlacesEveryBandInTheIndex) {
+    auto it = sample_item();
+    it.fingerprint.minhash = feeds::minhash_signature(
+        "The central bank kept its key rate at 16 percent on Friday, saying inflation "
+        "slowed for a third month while lending to companies kept growing");
+    const auto m = feeds::decode_minhash(it.fingerprint.minhash);
+    ASSERT_TRUE(m);
+    std::vector<delivery_payload> payloads{prepare_delivery(it)};
+    const std::string raw = payloads[0].minhash;
+    const std::string keys = payloads[0].keys;
+    delivery_target t;
+    t.feed_id = "f";
+    t.streams = {"s"};
+    t.near_index_cells = 1000;
+    t.now = std::chrono::system_clock::time_point{std::chrono::hours{24 * 20000}};
+    const auto argv = deliver_command(t, payloads);
+    const std::string& blob = argv[std::stoul(argv[2]) + 3 + 8 + 2];
+    ASSERT_GT(blob.size(), 258u + 64u);
+    EXPECT_EQ(blob.substr(0, 258), raw.substr(0, 258));
+    std::istringstream text(blob.substr(258 + 64));
+    std::vector<std::string> tokens{std::istream_iterator<std::string>(text),
+                                    std::istream_iterator<std::string>()};
+    ASSERT_EQ(tokens.size(), 64u);
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(blob[i]); };
+    const std::uint64_t ref = (std::uint64_t{static_cast<unsigned char>(keys[0])} << 24U) |
+                              (std::uint64_t{static_cast<unsigned char>(keys[1])} << 16U) |
+                              (std::uint64_t{static_cast<unsigned char>(keys[2])} << 8U) |
+                              static_cast<unsigned char>(keys[3]);
+    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+        const std::uint64_t h = lsh_band_hash(b, m->bins[2 * b], m->bins[2 * b + 1]);
+        const std::uint64_t tag = h >> 32U;
+        EXPECT_EQ(byte(258 + 2 * b) * 256u + byte(259 + 2 * b), tag) << b;
+        EXPECT_EQ(tokens[b], "#" + std::to_string((h & 0xFFFFFFFFU) % 1000)) << b;
+        EXPECT_EQ(tokens[32 + b], std::to_string((tag << 32U) | (ref == 0 ? 1 : ref))) << b;
+    }
+}
+
 TEST(DeliverCommand, EpochsFollowRetentionAndTimeBefore1970) {
     std::vector<delivery_payload> payloads{prepare_delivery(sample_item())};
     delivery_target t;
@@ -164,7 +210,7 @@ TEST(DeliverCommand, EpochsFollowRetentionAndTimeBefore1970) {
     EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:f:-1");
     EXPECT_EQ(argv[4], "feedwire:{dedup}:entries:f:-2");
     EXPECT_EQ(argv[5], "feedwire:{dedup}:articles:-1");
-    EXPECT_EQ(argv[7], "feedwire:{dedup}:bands:3600:-1");
+    EXPECT_EQ(argv[7], "feedwire:{dedup}:nearidx:3600:2796202:-1");
     EXPECT_EQ(argv[9], "feedwire:{dedup}:near:3600:-1");
     EXPECT_EQ(argv[10], "feedwire:{dedup}:near:3600:-2");
 }

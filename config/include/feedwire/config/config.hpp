@@ -89,6 +89,10 @@ enum class near_duplicate_action { mark, drop, off };
 struct dedup_config {
     std::chrono::milliseconds retention{std::chrono::hours{24 * 30}};
     std::chrono::milliseconds near_window{std::chrono::hours{72}};
+    // Bytes of each near-duplicate index (one per window; two are alive):
+    // cells of 6 bytes, each band of an item takes one; about 400 bytes per
+    // item expected in a window keeps old items findable (README).
+    std::uint64_t near_index_size = 16ULL << 20U;
     near_duplicate_action near_duplicates = near_duplicate_action::mark;
     // Per stream name, overriding near_duplicates.
     std::map<std::string, near_duplicate_action> streams;

@@ -21,8 +21,12 @@
 //   feedwire:{dedup}:articles:<epoch>        hash: url hash -> feed, uri; content
 //                                              hash -> the url field (or feed, uri)
 //   feedwire:{dedup}:sightings:<uri>         hash: feed -> that feed's uri for the item
-//   feedwire:{dedup}:bands:<window>:<epoch>  hash: LSH band -> up to 8 entry hashes
-//   feedwire:{dedup}:near:<window>:<epoch>   hash: entry hash -> signature, feed, uri
+//   feedwire:{dedup}:nearidx:<window>:<cells>:<epoch>
+//                                            string of 48-bit cells (BITFIELD): per
+//                                              LSH band hash, the tag and ref of the
+//                                              newest item whose band fell there
+//   feedwire:{dedup}:near:<window>:<epoch>   hash: ref (4 bytes of the entry hash)
+//                                              -> signature, feed, uri
 // Hashes are 8 bytes of SHA-256. Exact keys cover epochs of 10 days and
 // expire `retention` after their epoch ends; near keys cover one
 // `near_window` and expire a window after theirs ends. Lookups read every epoch still alive, and an
@@ -93,7 +97,11 @@ inline constexpr std::chrono::seconds exact_epoch{std::chrono::hours{24 * 10}};
 std::string entries_key(const std::string& feed_id, std::int64_t epoch);
 std::string articles_key(std::int64_t epoch);
 // Near keys: epochs as long as the window (in seconds, part of the name).
-std::string bands_key(std::chrono::seconds window, std::int64_t epoch);
+// An LSH band (its number and its two rows) as the 48-bit hash by which
+// the function places it in a near index: every daemon sharing one must
+// agree.
+std::uint64_t lsh_band_hash(std::size_t band, std::uint16_t first_bin, std::uint16_t second_bin);
+std::string near_index_key(std::chrono::seconds window, std::uint64_t cells, std::int64_t epoch);
 std::string near_key(std::chrono::seconds window, std::int64_t epoch);
 // Where consumers look up which feeds carried the item `uri`.
 std::string sightings_key(const std::string& uri);
@@ -106,6 +114,8 @@ struct delivery_target {
     std::uint64_t maxlen = 100000;
     std::chrono::seconds retention{std::chrono::hours{24 * 30}};
     std::chrono::seconds near_window{std::chrono::hours{72}};
+    // Cells of 6 bytes in each near index (config dedup.near_index_size).
+    std::uint64_t near_index_cells = (16ULL << 20U) / 6;
     std::chrono::system_clock::time_point now{};
 };
 
