@@ -12,6 +12,7 @@
 // weak_ptr to the deliverer's state, so a destroyed deliverer runs nothing.
 #include "feedwire/daemon/deliver.hpp"
 
+#include "feedwire/daemon/membership.hpp"
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/item.hpp"
@@ -459,10 +460,16 @@ std::size_t items_in_command(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-std::string_view delivery_library_source() { return library_source; }
+// One library holds every feedwire FUNCTION, since a LOAD REPLACE replaces
+// it whole: delivery's, then membership's (membership.hpp).
+std::string_view delivery_library_source() {
+    static const std::string whole =
+        std::string(library_source) + std::string(membership_library_source());
+    return whole;
+}
 
 std::vector<std::string> delivery_library_load_command() {
-    return {"FUNCTION", "LOAD", "REPLACE", std::string(library_source)};
+    return {"FUNCTION", "LOAD", "REPLACE", std::string(delivery_library_source())};
 }
 
 std::vector<std::string> route_streams(std::string_view stream_template, const std::string& feed_id,
