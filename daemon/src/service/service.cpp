@@ -389,8 +389,15 @@ struct service::impl {
             sched.add(id, rt.host, due);
             if (is_once()) ++once_remaining;
         }
-        spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}", FEEDWIRE_VERSION,
-                     sched.size(), order.size(), config::describe(config.redis));
+        if (leases)
+            spdlog::info(
+                "feedwired {}: {} feeds configured, redis {}; polls start on each host once "
+                "this instance holds its lease",
+                FEEDWIRE_VERSION, order.size(), config::describe(config.redis));
+        else
+            spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}",
+                         FEEDWIRE_VERSION, sched.size(), order.size(),
+                         config::describe(config.redis));
         if (redis.is_connected()) sync_state_files();
         notifier.ready();
         if (is_reload_waiting) on_reload();
@@ -422,8 +429,9 @@ struct service::impl {
 
     // Every ttl/3: the heartbeat, whose reply (the live members) drives
     // the leases' renewals, takeovers and hand-overs.
+    // Also while stopping: polls in flight keep their hosts' leases.
     void on_member_tick() {
-        if (is_stopping) return;
+        if (is_finished) return;
         std::vector<lease_event> events;
         const steady_time now = clock.steady_now();
         leases->expire(now, events);
@@ -443,7 +451,7 @@ struct service::impl {
     }
 
     void on_heartbeat(redis_result r) {
-        if (is_stopping) return;
+        if (is_finished) return;
         if (!r || r->type != redis_reply::kind::array) {
             if (!has_heartbeat_failed)
                 spdlog::warn("instance {}: heartbeat failed: {}", instance_id,
@@ -563,8 +571,8 @@ struct service::impl {
 
     // Stopping: the leases go at once, so the others need not wait a ttl.
     void leave_membership() {
-        if (!leases || !redis.is_connected()) return;
         member_timer.cancel();
+        if (!leases || !redis.is_connected()) return;
         const auto held = leases->all_held();
         if (!held.empty())
             redis.command(lease_command("feedwire_release", held, {instance_id}),
@@ -1296,7 +1304,6 @@ struct service::impl {
     void begin_stop(const std::string& why) {
         if (is_stopping) return;
         is_stopping = true;
-        member_timer.cancel();
         notifier.stopping();
         spdlog::info("stopping ({}); {} polls in flight", why, polls_running);
         poll_timer.cancel();
