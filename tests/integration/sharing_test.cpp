@@ -182,6 +182,13 @@ TEST(Sharing, InstancesSplitHostsTakeOverFromTheDeadAndHandOverToANewcomer) {
         return path;
     };
     const std::string log = redis.directory() + "/feedwired.log";
+    // The live instances as Redis records them.
+    const auto members = [&] {
+        std::set<std::string> out;
+        for (const auto& e : redis.command({"ZRANGE", "{feedwire}:instances", "0", "-1"}).elements)
+            out.insert(e.str);
+        return out;
+    };
     std::map<std::string, std::unique_ptr<daemon_process>> instances;
     const auto start = [&](const std::string& name) {
         auto p = std::make_unique<daemon_process>(
@@ -194,6 +201,12 @@ TEST(Sharing, InstancesSplitHostsTakeOverFromTheDeadAndHandOverToANewcomer) {
     // ---- three instances ----------------------------------------------------
     const auto began = clock_type::now();
     for (const std::string name : {"a", "b", "c"}) start(name);
+    // The first to start owns everything until the others have joined and
+    // it has handed their hosts over: watch once that is done.
+    EXPECT_TRUE(wait_for(30s, [&] {
+        return members() == std::set<std::string>{"a", "b", "c"};
+    })) << "the instances did not all join";
+    std::this_thread::sleep_for(ttl);
     EXPECT_TRUE(wait_for(20s, [&] {
         return polled_since(polls.all(), began).size() == static_cast<std::size_t>(feed_count);
     })) << "not every feed was polled";
@@ -241,7 +254,10 @@ TEST(Sharing, InstancesSplitHostsTakeOverFromTheDeadAndHandOverToANewcomer) {
 
     // ---- d joins ------------------------------------------------------------
     start("d");
-    std::this_thread::sleep_for(ttl + interval * 3);
+    EXPECT_TRUE(wait_for(30s, [&] {
+        return members() == std::set<std::string>{"a", "c", "d"};
+    })) << "d did not join";
+    std::this_thread::sleep_for(ttl + interval * 2);
     const auto settled = clock_type::now();
     std::this_thread::sleep_for(interval * 2);
     const auto after_join = owners_between(polls.all(), settled, clock_type::now());
