@@ -410,7 +410,8 @@ private:
             "shutdown_timeout", "min_interval",
             "max_interval",     "per_host_connections",
             "per_host_spacing", "allow_private_networks",
-            "spool_max",        "spool_sync"};
+            "spool_max",        "spool_sync",
+            "instance_id",      "instance_ttl"};
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
             const std::string key = "daemon." + name;
@@ -453,6 +454,16 @@ private:
                 if (auto n = get_size(file, value, key)) daemon.spool_max = *n;
             } else if (name == "spool_sync") {
                 if (auto d = get_duration(file, value, key, true)) daemon.spool_sync = *d;
+            } else if (name == "instance_id") {
+                if (auto s = get_string(file, value, key)) daemon.instance_id = std::move(*s);
+            } else if (name == "instance_ttl") {
+                if (auto d = get_duration(file, value, key)) {
+                    if (*d < std::chrono::seconds{1}) {
+                        error(config_errc::bad_value, file, value, key, "must be at least 1s");
+                    } else {
+                        daemon.instance_ttl = *d;
+                    }
+                }
             } else {
                 unknown_key(file, value, key, keys);
             }

@@ -48,6 +48,10 @@ int main(int argc, char** argv) {
                    "State directory (the spool, feed states waiting for Redis), overriding "
                    "daemon.state_dir; "
                    "feedwired@.service points it at the instance's StateDirectory");
+    std::string instance_id;
+    app.add_option("--instance-id", instance_id,
+                   "This instance's id among the instances sharing the feeds through Redis, "
+                   "overriding daemon.instance_id (default: <hostname>:<state directory>)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -65,6 +69,7 @@ int main(int argc, char** argv) {
     feedwire::daemon::filesystem_source files;
     auto loaded = feedwire::config::load_config(config_path, files);
     if (!state_dir.empty()) loaded.config.daemon.state_dir = state_dir;
+    if (!instance_id.empty()) loaded.config.daemon.instance_id = instance_id;
     for (const auto& w : loaded.warnings)
         std::cerr << feedwire::config::describe(w, "warning: ") << '\n';
     for (const auto& e : loaded.errors) std::cerr << feedwire::config::describe(e) << '\n';
@@ -89,8 +94,8 @@ int main(int argc, char** argv) {
         options.show_progress = once && isatty(STDERR_FILENO) == 1;
         // SIGHUP: the same files again, every problem logged; the service
         // keeps the running configuration when this returns nullopt.
-        options.reload_config = [config_path,
-                                 state_dir]() -> std::optional<feedwire::config::configuration> {
+        options.reload_config = [config_path, state_dir,
+                                 instance_id]() -> std::optional<feedwire::config::configuration> {
             feedwire::daemon::filesystem_source source;
             auto again = feedwire::config::load_config(config_path, source);
             for (const auto& w : again.warnings)
@@ -103,6 +108,7 @@ int main(int argc, char** argv) {
                 return std::nullopt;
             }
             if (!state_dir.empty()) again.config.daemon.state_dir = state_dir;
+            if (!instance_id.empty()) again.config.daemon.instance_id = instance_id;
             return std::move(again.config);
         };
         feedwire::daemon::service service(loaded.config, options);

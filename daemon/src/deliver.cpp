@@ -12,6 +12,7 @@
 // weak_ptr to the deliverer's state, so a destroyed deliverer runs nothing.
 #include "feedwire/daemon/deliver.hpp"
 
+#include "feedwire/daemon/membership.hpp"
 #include "feedwire/feeds/dates.hpp"
 #include "feedwire/feeds/fingerprint.hpp"
 #include "feedwire/feeds/item.hpp"
@@ -571,7 +572,13 @@ std::size_t items_in_command(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-std::string_view delivery_library_source() { return library_source; }
+// One library holds every feedwire FUNCTION, since a LOAD REPLACE replaces
+// it whole: delivery's, then membership's (membership.hpp).
+std::string_view delivery_library_source() {
+    static const std::string whole =
+        std::string(library_source) + std::string(membership_library_source());
+    return whole;
+}
 
 std::uint64_t lsh_band_hash(std::size_t band, std::uint16_t first_bin, std::uint16_t second_bin) {
     // The finalizer of SplitMix64 over band number and rows.
@@ -586,7 +593,7 @@ std::uint64_t lsh_band_hash(std::size_t band, std::uint16_t first_bin, std::uint
 }
 
 std::vector<std::string> delivery_library_load_command() {
-    return {"FUNCTION", "LOAD", "REPLACE", std::string(library_source)};
+    return {"FUNCTION", "LOAD", "REPLACE", std::string(delivery_library_source())};
 }
 
 std::vector<std::string> route_streams(std::string_view stream_template, const std::string& feed_id,

@@ -84,13 +84,14 @@ const std::vector<std::string>& feed_state_field_names() {
                                                    "is_gone",
                                                    "moved_to",
                                                    "items_delivered",
-                                                   "publish_gap_seconds"};
+                                                   "publish_gap_seconds",
+                                                   "owner"};
     return names;
 }
 
 std::vector<std::pair<std::string, std::string>> to_fields(const feed_state& state) {
     std::vector<std::pair<std::string, std::string>> out;
-    out.reserve(18);
+    out.reserve(19);
     out.emplace_back("v", k_version);
     const auto text = [&out](const char* name, const std::string& value) {
         if (!value.empty()) out.emplace_back(name, value);
@@ -126,6 +127,7 @@ std::vector<std::pair<std::string, std::string>> to_fields(const feed_state& sta
     if (state.publish_gap_seconds != 0 && std::isfinite(state.publish_gap_seconds)) {
         out.emplace_back("publish_gap_seconds", format_double(state.publish_gap_seconds));
     }
+    text("owner", state.owner);
     return out;
 }
 
@@ -168,6 +170,7 @@ feed_state from_fields(const std::map<std::string, std::string>& fields) {
     if (const auto* v = get("publish_gap_seconds")) {
         if (auto d = parse_double(*v); d && *d >= 0) s.publish_gap_seconds = *d;
     }
+    text("owner", s.owner);
     return s;
 }
 

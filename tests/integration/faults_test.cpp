@@ -6,6 +6,7 @@
 // published item must be in the stream exactly once, in the order its feed
 // published it, its correction (every tenth item is corrected) at most once
 // as an update, and nothing else.
+#include "support/daemon_process.hpp"
 #include "support/http_fixture_server.hpp"
 #include "support/redis_server.hpp"
 
@@ -21,15 +22,11 @@
 #include <thread>
 #include <vector>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace feedwire::daemon {
 namespace {
 
 using namespace std::chrono_literals;
+using feedwire::test::daemon_process;
 using feedwire::test::http_fixture_server;
 using feedwire::test::http_request;
 using feedwire::test::http_response;
@@ -85,48 +82,6 @@ private:
     std::atomic<int> frozen_{-1};
 };
 
-// Every run's log (warnings and errors) goes to one file, read at the end.
-class daemon_process {
-public:
-    daemon_process(std::string config, std::string log)
-        : config_(std::move(config)), log_(std::move(log)) {}
-    ~daemon_process() { kill_now(); }
-
-    void start() {
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            const int null = ::open("/dev/null", O_WRONLY);
-            if (null >= 0) ::dup2(null, STDOUT_FILENO);
-            const int log = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-            if (log >= 0) ::dup2(log, STDERR_FILENO);
-            ::execl(FEEDWIRE_FEEDWIRED, FEEDWIRE_FEEDWIRED, "--config", config_.c_str(),
-                    "--log-level", "warn", static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-    }
-    void kill_now() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-    }
-    // SIGTERM: the daemon's own orderly stop; returns its exit status.
-    int stop() {
-        if (pid_ <= 0) return -1;
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    bool is_alive() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-
-private:
-    std::string config_;
-    std::string log_;
-    pid_t pid_ = -1;
-};
-
 int count_lines_with(const std::string& path, const std::string& text) {
     std::ifstream in(path);
     int n = 0;
@@ -166,6 +121,7 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
 
     room.start();
     const std::string log = redis.directory() + "/feedwired.log";
+    // Every run's log (warnings and errors) goes to one file, read at the end.
     daemon_process daemon(config, log);
     daemon.start();
     std::mt19937 rng(20261127);
@@ -314,15 +270,8 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
         kills, redis_restarts, redis_kills, timeouts, total, redis.xlen("feedwire:items"), missing,
         doubled, unknown, out_of_order, revised, updated, bad_updates);
     EXPECT_GE(timeouts, 1);
-    if (::testing::Test::HasFailure()) {
-        // The directory goes with the server: show the daemon's last words.
-        std::ifstream in(log);
-        std::vector<std::string> lines;
-        for (std::string line; std::getline(in, line);) lines.push_back(line);
-        const std::size_t from = lines.size() > 60 ? lines.size() - 60 : 0;
-        for (std::size_t i = from; i < lines.size(); ++i)
-            std::printf("log: %s\n", lines[i].c_str());
-    }
+    // The directory goes with the server: show the daemon's last words.
+    if (::testing::Test::HasFailure()) feedwire::test::print_log_tail(log, 60);
     EXPECT_EQ(missing, 0);
     EXPECT_EQ(doubled, 0);
     EXPECT_EQ(unknown, 0);

@@ -76,6 +76,7 @@ struct http_fixture_server::state {
     tcp::acceptor acceptor{io};
     std::thread thread;
     std::uint16_t port = 0;
+    std::string address = "127.0.0.1";
 
     mutable std::mutex mutex;  // guards the four below
     std::map<std::string, http_response> routes;
@@ -210,7 +211,7 @@ private:
 };
 
 void http_fixture_server::state::start() {
-    const tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), 0);
+    const tcp::endpoint endpoint(net::ip::make_address(address), 0);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(endpoint);
@@ -329,6 +330,13 @@ http_fixture_server::http_fixture_server(handler on_request) : state_(std::make_
     state_->start();
 }
 
+http_fixture_server::http_fixture_server(std::string address, handler on_request)
+    : state_(std::make_shared<state>()) {
+    state_->address = std::move(address);
+    state_->on_request = std::move(on_request);
+    state_->start();
+}
+
 http_fixture_server::~http_fixture_server() { stop(); }
 
 void http_fixture_server::route(std::string target, http_response response) {
@@ -344,7 +352,7 @@ void http_fixture_server::set_handler(handler on_request) {
 std::uint16_t http_fixture_server::port() const { return state_->port; }
 
 std::string http_fixture_server::url(std::string_view target) const {
-    return "http://127.0.0.1:" + std::to_string(state_->port) + std::string(target);
+    return "http://" + state_->address + ":" + std::to_string(state_->port) + std::string(target);
 }
 
 std::vector<http_request> http_fixture_server::requests() const {

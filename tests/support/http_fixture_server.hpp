@@ -86,6 +86,9 @@ public:
     // Unrouted targets get the handler's reply, or 404 without a handler.
     http_fixture_server();
     explicit http_fixture_server(handler on_request);
+    // Listens on another loopback address (127.0.0.2, ...), so that one
+    // test can serve several distinct hosts.
+    http_fixture_server(std::string address, handler on_request);
     ~http_fixture_server();
     http_fixture_server(const http_fixture_server&) = delete;
     http_fixture_server& operator=(const http_fixture_server&) = delete;
@@ -95,7 +98,7 @@ public:
     void set_handler(handler on_request);
 
     std::uint16_t port() const;
-    // "http://127.0.0.1:PORT" + target.
+    // "http://ADDRESS:PORT" + target.
     std::string url(std::string_view target = "/") const;
 
     // Every request received so far, in order of arrival.

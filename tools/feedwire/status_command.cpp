@@ -71,8 +71,9 @@ struct column {
 
 // The status page's columns, in its order.
 constexpr column columns[] = {
-    {"FEED", false},      {"URL", false},   {"LAST POLL", false}, {"LAST SUCCESS", false},
-    {"NEXT POLL", false}, {"ERRORS", true}, {"ITEMS", true},      {"STATUS", false},
+    {"FEED", false},         {"URL", false},       {"LAST POLL", false},
+    {"LAST SUCCESS", false}, {"NEXT POLL", false}, {"ERRORS", true},
+    {"ITEMS", true},         {"OWNER", false},     {"STATUS", false},
 };
 constexpr std::size_t column_count = std::size(columns);
 
@@ -86,6 +87,7 @@ std::vector<std::string> row_of(const daemon::feed_status& f, time_point now) {
         f.is_gone ? std::string("never (gone)") : daemon::relative_time(f.next_poll, now),
         std::to_string(f.consecutive_errors),
         std::to_string(f.items_delivered),
+        f.owner.empty() ? std::string("-") : printable(f.owner),
         printable(daemon::status_text(f)),
     };
 }

@@ -86,6 +86,7 @@ feed_status feed_status_of(const config::feed_config& feed, const feed_state& st
     f.consecutive_errors = state.consecutive_errors;
     f.is_gone = state.is_gone;
     f.items_delivered = state.items_delivered;
+    f.owner = state.owner;
     return f;
 }
 

@@ -266,6 +266,19 @@ std::string render_metrics(const service_metrics& m, const status_snapshot& s) {
             s.spooled_items);
     counter("feedwire_spool_replayed_items_total", "Items replayed from the spool to Redis.",
             s.replayed_items);
+    if (s.has_membership) {
+        gauge("feedwire_instances_live",
+              "Instances sharing the feeds through Redis that this one sees alive.",
+              static_cast<double>(s.live_instances.size()));
+        gauge("feedwire_hosts_owned", "Hosts whose lease this instance holds (it polls them).",
+              static_cast<double>(s.hosts_owned));
+        w.family("feedwire_instance_info", "This instance's id among those sharing the feeds.",
+                 "gauge");
+        w.sample("feedwire_instance_info", {{"instance", s.instance_id}}, std::uint64_t{1});
+        w.family("feedwire_instance_live", "1 for every instance this one sees alive.", "gauge");
+        for (const auto& id : s.live_instances)
+            w.sample("feedwire_instance_live", {{"instance", id}}, std::uint64_t{1});
+    }
     gauge("feedwire_start_time_seconds", "When the daemon started, seconds since the epoch.",
           static_cast<double>(
               std::chrono::duration_cast<std::chrono::seconds>(s.started.time_since_epoch())

@@ -44,6 +44,8 @@ reload_plan plan_reload(const config::configuration& running, const config::conf
     keep(d.per_host_spacing, was.per_host_spacing, "daemon.per_host_spacing");
     keep(d.spool_max, was.spool_max, "daemon.spool_max");
     keep(d.spool_sync, was.spool_sync, "daemon.spool_sync");
+    keep(d.instance_id, was.instance_id, "daemon.instance_id");
+    keep(d.instance_ttl, was.instance_ttl, "daemon.instance_ttl");
     if (redis_tie(plan.config.redis) != redis_tie(running.redis)) {
         plan.restart_only.emplace_back("redis");
         plan.config.redis = running.redis;

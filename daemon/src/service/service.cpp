@@ -19,6 +19,7 @@
 #include "feedwire/daemon/feed_state.hpp"
 #include "feedwire/daemon/fetcher.hpp"
 #include "feedwire/daemon/http_endpoint.hpp"
+#include "feedwire/daemon/membership.hpp"
 #include "feedwire/daemon/notify.hpp"
 #include "feedwire/daemon/pipeline.hpp"
 #include "feedwire/daemon/redis.hpp"
@@ -44,6 +45,8 @@
 #include <random>
 #include <unordered_map>
 
+#include <unistd.h>
+
 namespace feedwire::daemon {
 namespace {
 
@@ -54,6 +57,9 @@ using std::chrono::seconds;
 struct feed_runtime {
     config::feed_config config;
     std::string host;
+    // The host of the configured URL: the unit of sharing between instances
+    // (membership.hpp). A feed moved permanently elsewhere stays with it.
+    std::string lease_host;
     feed_state state;
     freshness_hints document_hints;  // from the last document parsed
     feed_report report;
@@ -109,6 +115,12 @@ struct service::impl {
     service_metrics metrics;                  // served by the endpoint
     std::unique_ptr<http_endpoint> endpoint;  // daemon.listen; null when off
     system_time started_at{};
+    // Sharing the feeds with other instances (daemon mode; null in once
+    // mode, which polls everything it is given).
+    std::string instance_id;
+    std::unique_ptr<host_leases> leases;
+    asio::steady_timer member_timer{io};
+    bool has_heartbeat_failed = false;  // logged once until one succeeds
 
     bool is_scheduling = false;
     std::optional<steady_time> armed_for;  // when the pending poll_timer wait fires
@@ -132,7 +144,22 @@ struct service::impl {
           delivery(io, redis, delivery_options(config, o, disk.get())),
           workers(std::max<std::size_t>(1, o.workers)),
           sched(scheduler_limits{static_cast<std::size_t>(config.daemon.per_host_connections),
-                                 config.daemon.per_host_spacing}) {}
+                                 config.daemon.per_host_spacing}),
+          instance_id(resolve_instance_id(config.daemon)) {
+        if (options.mode == run_mode::daemon)
+            leases = std::make_unique<host_leases>(instance_id, config.daemon.instance_ttl);
+    }
+
+    // The configured id, or "<hostname>:<state_dir>": stable across
+    // restarts (a restarted instance renews its own leases at once instead
+    // of waiting a ttl for them to expire) and distinct between instances,
+    // which cannot share a state directory anyway.
+    static std::string resolve_instance_id(const config::daemon_config& d) {
+        if (!d.instance_id.empty()) return d.instance_id;
+        char name[256] = {};
+        if (::gethostname(name, sizeof name - 1) != 0) name[0] = '\0';
+        return std::string(name[0] != '\0' ? name : "localhost") + ":" + d.state_dir;
+    }
 
     // The spool lives in state_dir/spool. A daemon that cannot use it still
     // runs, keeping waiting items in memory, and says so.
@@ -207,6 +234,7 @@ struct service::impl {
         for (const auto& f : config.feeds) {
             feed_runtime rt;
             rt.config = f;
+            rt.lease_host = host_of(f.url);
             rt.report.id = f.id;
             rt.report.url = f.url;
             order.push_back(f.id);
@@ -345,6 +373,9 @@ struct service::impl {
                 continue;
             }
             rt.host = host_of(poll_url(rt.config, rt.state));
+            // Shared: polls start once this instance holds the host's lease
+            // (on_lease_events schedules them then).
+            if (!owns(rt)) continue;
             steady_time due;
             if (is_once()) {
                 due = now;  // per-host limits still pace them
@@ -358,13 +389,195 @@ struct service::impl {
             sched.add(id, rt.host, due);
             if (is_once()) ++once_remaining;
         }
-        spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}", FEEDWIRE_VERSION,
-                     sched.size(), order.size(), config::describe(config.redis));
+        if (leases)
+            spdlog::info(
+                "feedwired {}: {} feeds configured, redis {}; polls start on each host once "
+                "this instance holds its lease",
+                FEEDWIRE_VERSION, order.size(), config::describe(config.redis));
+        else
+            spdlog::info("feedwired {}: {} feeds scheduled ({} configured), redis {}",
+                         FEEDWIRE_VERSION, sched.size(), order.size(),
+                         config::describe(config.redis));
         if (redis.is_connected()) sync_state_files();
         notifier.ready();
         if (is_reload_waiting) on_reload();
         if (is_once() && once_remaining == 0) return begin_stop("nothing to poll");
+        if (leases) {
+            spdlog::info("instance {}: sharing the feeds by host through redis (ttl {} ms)",
+                         instance_id, leases->ttl().count());
+            on_member_tick();
+        }
         arm_poll_timer();
+    }
+
+    // ---- sharing the feeds (membership.hpp) ------------------------------
+
+    // Whether polls of this feed may start here now.
+    bool owns(const feed_runtime& rt) const {
+        return !leases || leases->can_start(rt.lease_host, clock.steady_now());
+    }
+
+    // Every configured host, with the polls in flight on it.
+    std::map<std::string, std::size_t> hosts_in_use() const {
+        std::map<std::string, std::size_t> out;
+        for (const auto& [id, rt] : feeds) {
+            if (!rt.config.enabled) continue;
+            out[rt.lease_host] += rt.is_polling ? 1 : 0;
+        }
+        return out;
+    }
+
+    // Every ttl/3: the heartbeat, whose reply (the live members) drives
+    // the leases' renewals, takeovers and hand-overs.
+    // Also while stopping: polls in flight keep their hosts' leases.
+    void on_member_tick() {
+        if (is_finished) return;
+        std::vector<lease_event> events;
+        const steady_time now = clock.steady_now();
+        leases->expire(now, events);
+        if (!redis.is_connected()) {
+            leases->hold_without_redis(now, hosts_in_use(), events);
+        } else {
+            const auto ttl_ms = std::to_string(leases->ttl().count());
+            redis.command({"FCALL", "feedwire_heartbeat", "1", std::string(instances_key),
+                           instance_id, ttl_ms},
+                          [this](redis_result r) { on_heartbeat(std::move(r)); });
+        }
+        on_lease_events(events);
+        member_timer.expires_after(leases->ttl() / 3);
+        member_timer.async_wait([this](const boost::system::error_code& ec) {
+            if (!ec) on_member_tick();
+        });
+    }
+
+    void on_heartbeat(redis_result r) {
+        if (is_finished) return;
+        if (!r || r->type != redis_reply::kind::array) {
+            if (!has_heartbeat_failed)
+                spdlog::warn("instance {}: heartbeat failed: {}", instance_id,
+                             r ? r->str : r.error().message);
+            has_heartbeat_failed = true;
+            return;
+        }
+        has_heartbeat_failed = false;
+        std::vector<std::string> live;
+        for (const auto& e : r->elements) live.push_back(e.str);
+        const auto before = leases->live();
+        leases->set_live(std::move(live));
+        if (leases->live() != before) {
+            std::string names;
+            for (const auto& m : leases->live()) names += (names.empty() ? "" : ", ") + m;
+            spdlog::info("instance {}: {} live instances: {}", instance_id, leases->live().size(),
+                         names);
+        }
+        std::vector<lease_event> events;
+        const steady_time now = clock.steady_now();
+        lease_plan plan = leases->plan(now, hosts_in_use(), events);
+        on_lease_events(events);
+        // Batches bound the time one FUNCTION call holds Redis.
+        constexpr std::size_t batch = 500;
+        const auto ttl_ms = std::to_string(leases->ttl().count());
+        for (std::size_t from = 0; from < plan.acquire.size(); from += batch) {
+            std::vector<std::string> hosts(
+                plan.acquire.begin() + static_cast<std::ptrdiff_t>(from),
+                plan.acquire.begin() +
+                    static_cast<std::ptrdiff_t>(std::min(plan.acquire.size(), from + batch)));
+            redis.command(lease_command("feedwire_leases", hosts, {instance_id, ttl_ms}),
+                          [this, hosts, now](redis_result reply) {
+                              on_leases_reply(hosts, now, std::move(reply));
+                          });
+        }
+        for (std::size_t from = 0; from < plan.release.size(); from += batch) {
+            std::vector<std::string> hosts(
+                plan.release.begin() + static_cast<std::ptrdiff_t>(from),
+                plan.release.begin() +
+                    static_cast<std::ptrdiff_t>(std::min(plan.release.size(), from + batch)));
+            redis.command(lease_command("feedwire_release", hosts, {instance_id}),
+                          [this, hosts](redis_result reply) {
+                              for (const auto& h : hosts) {
+                                  if (reply && !reply->is_error()) {
+                                      leases->on_released(h);
+                                      spdlog::debug("instance {}: host {} handed over", instance_id,
+                                                    h);
+                                  } else {
+                                      leases->on_request_failed(h);
+                                  }
+                              }
+                          });
+        }
+    }
+
+    static std::vector<std::string> lease_command(std::string_view function,
+                                                  const std::vector<std::string>& hosts,
+                                                  std::vector<std::string> args) {
+        std::vector<std::string> argv{"FCALL", std::string(function), std::to_string(hosts.size())};
+        argv.reserve(3 + hosts.size() + args.size());
+        for (const auto& h : hosts) argv.push_back(lease_key(h));
+        for (auto& a : args) argv.push_back(std::move(a));
+        return argv;
+    }
+
+    void on_leases_reply(const std::vector<std::string>& hosts, steady_time sent_at,
+                         redis_result reply) {
+        std::vector<lease_event> events;
+        const bool is_answer = reply && reply->type == redis_reply::kind::array &&
+                               reply->elements.size() == hosts.size();
+        for (std::size_t i = 0; i < hosts.size(); ++i) {
+            if (is_answer) {
+                leases->on_acquire_reply(hosts[i], reply->elements[i].integer == 1, sent_at,
+                                         events);
+            } else {
+                leases->on_request_failed(hosts[i]);
+            }
+        }
+        if (!is_answer)
+            spdlog::debug("instance {}: leases not renewed: {}", instance_id,
+                          reply ? reply->str : reply.error().message);
+        if (!is_stopping) on_lease_events(events);
+    }
+
+    // Lost: no new polls on the host (those in flight finish and save).
+    // Gained: its feeds' states come again from Redis (the last owner saved
+    // them before letting go), then the feeds are scheduled from them.
+    void on_lease_events(const std::vector<lease_event>& events) {
+        if (events.empty()) return;
+        std::map<std::string, lease_event::kind> what;
+        for (const auto& e : events) what[e.host] = e.what;
+        std::size_t gained = 0;
+        std::size_t lost = 0;
+        for (const auto& id : order) {
+            auto& rt = feeds.at(id);
+            auto it = what.find(rt.lease_host);
+            if (it == what.end() || !rt.config.enabled) continue;
+            if (it->second == lease_event::kind::lost) {
+                sched.remove(id);
+                ++lost;
+                continue;
+            }
+            if (rt.is_polling || sched.contains(id)) continue;
+            ++gained;
+            if (!redis.is_connected()) {
+                schedule_added(id, rt.serial, std::nullopt);
+                continue;
+            }
+            redis.command({"HGETALL", feed_state_key(id)},
+                          [this, id, serial = rt.serial](redis_result r) {
+                              schedule_added(id, serial, std::move(r));
+                          });
+        }
+        spdlog::debug("instance {}: {} hosts changed hands: {} feeds taken, {} given up",
+                      instance_id, what.size(), gained, lost);
+    }
+
+    // Stopping: the leases go at once, so the others need not wait a ttl.
+    void leave_membership() {
+        member_timer.cancel();
+        if (!leases || !redis.is_connected()) return;
+        const auto held = leases->all_held();
+        if (!held.empty())
+            redis.command(lease_command("feedwire_release", held, {instance_id}),
+                          [](redis_result) {});
+        redis.command({"ZREM", std::string(instances_key), instance_id}, [](redis_result) {});
     }
 
     static bool has_future_poll(const feed_runtime& rt, system_time now) {
@@ -407,7 +620,13 @@ struct service::impl {
         if (is_stopping) return;
         const std::size_t room =
             options.max_polls_in_flight - std::min(polls_running, options.max_polls_in_flight);
-        for (const auto& id : sched.take_due(clock.steady_now(), room)) do_poll(id);
+        for (const auto& id : sched.take_due(clock.steady_now(), room)) {
+            if (owns(feeds.at(id))) {
+                do_poll(id);
+            } else {
+                sched.remove(id);  // the lease lapsed: scheduled again when regained
+            }
+        }
         arm_poll_timer();
     }
 
@@ -617,6 +836,7 @@ struct service::impl {
         auto& rt = feeds.at(id);
         const steady_time now = clock.steady_now();
         if (delay) rt.state.next_poll = clock.system_now() + *delay;
+        rt.state.owner = instance_id;
         do_save_state(rt);
         rt.is_polling = false;
         metrics.on_poll_finished(delay ? rt.state.last_status : std::string("gone"));
@@ -626,6 +846,8 @@ struct service::impl {
             sched.remove(id);
         } else {
             sched.finished(id, now, now + *delay);
+            // The host was lost and taken again while this poll ran.
+            if (!sched.contains(id) && owns(rt)) sched.add(id, rt.host, now + *delay);
         }
         if (is_once()) {
             record_report(rt);
@@ -899,6 +1121,7 @@ struct service::impl {
         const bool was_enabled = rt.config.enabled;
         const auto old_interval = rt.config.interval;
         rt.config = std::move(*next);
+        rt.lease_host = host_of(rt.config.url);
         rt.report.url = rt.config.url;
         if (is_new_url) {
             rt.state = state_for_url(std::move(rt.state), rt.config.url);
@@ -915,6 +1138,10 @@ struct service::impl {
             if (rt.config.interval < old_interval) due = std::min(due, now + rt.config.interval);
         }
         rt.host = host_of(poll_url(rt.config, rt.state));
+        if (!owns(rt)) {  // another instance's, or its lease is not taken yet
+            sched.remove(id);
+            return;
+        }
         sched.add(id, rt.host, due);
     }
 
@@ -953,6 +1180,7 @@ struct service::impl {
         }
         feed_runtime rt;
         rt.config = f;
+        rt.lease_host = host_of(f.url);
         rt.report.id = f.id;
         rt.report.url = f.url;
         rt.serial = next_serial++;
@@ -974,8 +1202,8 @@ struct service::impl {
                         std::optional<redis_result> saved) {
         auto it = feeds.find(id);
         if (it == feeds.end() || it->second.serial != serial || it->second.is_polling ||
-            sched.contains(id) || !it->second.config.enabled)
-            return;  // removed, replaced or already scheduled meanwhile
+            sched.contains(id) || !it->second.config.enabled || !owns(it->second))
+            return;  // removed, replaced, already scheduled or given up meanwhile
         feed_runtime& rt = it->second;
         if (saved) {
             adopt_saved_state(rt, *saved);
@@ -1026,9 +1254,23 @@ struct service::impl {
             status_snapshot s = component_snapshot(redis, delivery, disk.get(), config);
             s.is_stopping = is_stopping;
             s.started = started_at;
+            const steady_time now = clock.steady_now();
             for (const auto& id : order) {
                 const auto& rt = feeds.at(id);
                 s.feeds.push_back(feed_status_of(rt.config, rt.state));
+                // Shared: this instance's, or the one rendezvous names (the
+                // state of another's feed is as last loaded here; `feedwire
+                // status` reads every feed's from Redis).
+                if (leases && rt.config.enabled)
+                    s.feeds.back().owner = leases->can_start(rt.lease_host, now)
+                                               ? instance_id
+                                               : rendezvous_owner(rt.lease_host, leases->live());
+            }
+            if (leases) {
+                s.has_membership = true;
+                s.instance_id = instance_id;
+                s.live_instances = leases->live();
+                s.hosts_owned = leases->held();
             }
             return s;
         };
@@ -1083,6 +1325,7 @@ struct service::impl {
         if (is_finished) return;
         is_finished = true;
         stop_timer.cancel();
+        leave_membership();
         flush_then_exit(clock.steady_now() + milliseconds{std::min<long long>(
                                                  config.daemon.shutdown_timeout.count(), 5000)});
     }

@@ -143,6 +143,7 @@ std::string render_feeds_json(const status_snapshot& s) {
             {"consecutive_errors", f.consecutive_errors},
             {"next_poll", json_time(f.next_poll)},
             {"items_delivered", f.items_delivered},
+            {"owner", f.owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.owner)},
         });
     }
     // A hostile feed's bytes need not be UTF-8: replaced, never thrown.
@@ -239,7 +240,7 @@ th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
     out +=
         "<h2>Feeds</h2>\n<table>\n<tr><th>Feed</th><th>URL</th><th>Last poll</th>"
         "<th>Last success</th><th>Next poll</th><th class=\"num\">Errors</th>"
-        "<th class=\"num\">Items</th><th>Status</th></tr>\n";
+        "<th class=\"num\">Items</th><th>Owner</th><th>Status</th></tr>\n";
     for (const auto& f : feeds) {
         out += f.is_failing() ? "<tr class=\"failing\">" : "<tr>";
         out += "<td>" + html_escape(f.id) + (f.enabled ? "" : " (disabled)") + "</td>";
@@ -251,6 +252,7 @@ th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
                          : html_time(f.next_poll, s.now);
         out += "<td class=\"num\">" + std::to_string(f.consecutive_errors) + "</td>";
         out += "<td class=\"num\">" + std::to_string(f.items_delivered) + "</td>";
+        out += "<td>" + html_escape(f.owner.empty() ? "-" : f.owner) + "</td>";
         out += "<td class=\"err\">" + html_escape(status_text(f)) + "</td></tr>\n";
     }
     out += "</table>\n<p class=\"small\">Generated " + html_escape(format_utc(s.now)) +

@@ -237,6 +237,8 @@ max_interval = "6h"
 allow_private_networks = true
 spool_max = "64MiB"
 spool_sync = "0s"
+instance_id = "ingest-2"
+instance_ttl = "6s"
 )");
     ASSERT_TRUE(r.ok()) << r.errors.front().message;
     EXPECT_EQ(r.config.redis.scheme, redis_scheme::unix_socket);
@@ -255,7 +257,16 @@ spool_sync = "0s"
     EXPECT_TRUE(r.config.daemon.allow_private_networks);
     EXPECT_EQ(r.config.daemon.spool_max, 64u << 20);
     EXPECT_EQ(r.config.daemon.spool_sync, 0ms);
+    EXPECT_EQ(r.config.daemon.instance_id, "ingest-2");
+    EXPECT_EQ(r.config.daemon.instance_ttl, 6s);
     EXPECT_TRUE(r.config.feeds.empty());
+}
+
+TEST(LoaderErrors, AnInstanceTtlUnderASecondIsRefused) {
+    const auto r = load_one("[daemon]\ninstance_ttl = \"500ms\"\n");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors.front().key, "daemon.instance_ttl");
+    EXPECT_EQ(load_one("").config.daemon.instance_ttl, 15s);
 }
 
 TEST(Loader, DedupTableSetsRetentionWindowAndPerStreamActions) {

@@ -53,6 +53,7 @@ feed_state every_field_set() {
     s.moved_to = "https://example.net/rss";
     s.items_delivered = std::numeric_limits<std::uint64_t>::max();
     s.publish_gap_seconds = 1234.5678901234567;
+    s.owner = "ingest-2:/var/lib/feedwire";
     return s;
 }
 
@@ -62,7 +63,7 @@ TEST(FeedState, RoundTripsEveryField) {
     const feed_state s = every_field_set();
     const auto fields = to_fields(s);
     EXPECT_EQ(from_fields(as_map(fields)), s);
-    EXPECT_EQ(fields.size(), 18U);  // every field and "v"
+    EXPECT_EQ(fields.size(), 19U);  // every field and "v"
 }
 
 TEST(FeedState, EncodesAsDocumented) {

@@ -168,6 +168,22 @@ TEST(StatusPage, StatusTextDropsTheFeedAndUrlOfLogLines) {
     EXPECT_EQ(status_text(f), "timeout after 30 s");
 }
 
+TEST(Metrics, ExposeTheMembershipWhenInstancesShareTheFeeds) {
+    status_snapshot s;
+    EXPECT_EQ(render_metrics(service_metrics{}, s).find("feedwire_instances_live"),
+              std::string::npos);  // once mode: no membership
+    s.has_membership = true;
+    s.instance_id = "ingest-\"1\"";
+    s.live_instances = {"ingest-\"1\"", "ingest-2"};
+    s.hosts_owned = 7;
+    const std::string text = render_metrics(service_metrics{}, s);
+    for (const char* line : {"feedwire_instances_live 2\n", "feedwire_hosts_owned 7\n",
+                             "feedwire_instance_info{instance=\"ingest-\\\"1\\\"\"} 1\n",
+                             "feedwire_instance_live{instance=\"ingest-2\"} 1\n"}) {
+        EXPECT_NE(text.find(line), std::string::npos) << line << "\nin:\n" << text;
+    }
+}
+
 status_snapshot hostile_snapshot() {
     status_snapshot s;
     s.now = t0;
@@ -177,6 +193,7 @@ status_snapshot hostile_snapshot() {
     good.url = "http://a.example/feed";
     good.last_poll = t0;
     good.items_delivered = 3;
+    good.owner = "ingest-<2>";
     feed_status bad;
     bad.id = "bad";
     bad.url = "http://b.example/\"><script>alert(1)</script>";
@@ -202,6 +219,9 @@ TEST(StatusPage, FailingFeedsFirstAndNoInjection) {
     EXPECT_EQ(feeds[1]["last_poll"], "2023-11-14T22:13:20Z");
     EXPECT_EQ(feeds[1]["items_delivered"], 3);
     EXPECT_TRUE(feeds[1]["last_error"].is_null());
+    EXPECT_TRUE(feeds[0]["owner"].is_null());
+    EXPECT_EQ(feeds[1]["owner"], "ingest-<2>");
+    EXPECT_NE(page.find("<td>ingest-&lt;2&gt;</td>"), std::string::npos);
 }
 
 TEST(Health, RedisOrASpoolWithRoom) {

@@ -76,6 +76,14 @@ struct daemon_config {
     // every record).
     std::uint64_t spool_max = std::uint64_t{1} << 30;
     std::chrono::milliseconds spool_sync{std::chrono::seconds{1}};
+    // Several instances share the feeds by host through Redis
+    // (membership.hpp). Each has an id, unique among the live instances;
+    // empty: the daemon uses "<hostname>:<state_dir>", stable across
+    // restarts so a restarted instance finds its own leases again.
+    std::string instance_id;
+    // An instance not heard from within this is dead: its hosts go to the
+    // others. Also the lifetime of a host's lease; heartbeats every third.
+    std::chrono::milliseconds instance_ttl{std::chrono::seconds{15}};
 };
 
 // What to do with an item found to near-duplicate one another feed

@@ -36,6 +36,9 @@ struct feed_state {
     std::uint64_t items_delivered = 0;
     // Average gap between new items, seconds (exponentially weighted); 0 = unknown.
     double publish_gap_seconds = 0;
+    // The instance that polled it last (several instances share the feeds:
+    // membership.hpp); empty before the first poll.
+    std::string owner;
 
     friend bool operator==(const feed_state&, const feed_state&) = default;
 };

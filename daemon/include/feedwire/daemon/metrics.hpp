@@ -80,6 +80,7 @@ struct feed_status {
     std::uint32_t consecutive_errors = 0;
     bool is_gone = false;
     std::uint64_t items_delivered = 0;
+    std::string owner;  // the instance that polled it last; empty: none yet
 
     bool is_failing() const { return is_gone || consecutive_errors > 0; }
 };
@@ -105,6 +106,11 @@ struct status_snapshot {
     std::chrono::system_clock::time_point now{};
     std::chrono::system_clock::time_point started{};
     std::vector<feed_status> feeds;  // configuration order
+    // Sharing the feeds (membership.hpp); has_membership is false in once mode.
+    bool has_membership = false;
+    std::string instance_id;
+    std::vector<std::string> live_instances;
+    std::size_t hosts_owned = 0;
 
     std::size_t failing_feeds() const;
     std::size_t enabled_feeds() const;
