@@ -2,7 +2,9 @@
 # Delivery through feedwire's atomic step against plain pipelined XADD of
 # the same payloads over one connection (64 commands in flight), and
 # redis-benchmark's XADD at the same depth as a second reference, on a
-# private redis-server with appendonly yes / appendfsync everysec.
+# private redis-server with appendonly yes / appendfsync everysec. Then a
+# replica is attached (over loopback TCP) and exact delivery runs again
+# without and with wait_replicas = 1 (WAIT 1 behind every FCALL).
 #
 #   bench/deliver.sh [--build DIR] [ITEMS]     (default: build-rel, 200000)
 set -euo pipefail
@@ -26,10 +28,13 @@ fi
 cmake --build "$build" --target deliver_bench >/dev/null
 
 tmp=$(mktemp -d /tmp/feedwire-deliver.XXXXXX)
-redis-server --port 0 --unixsocket "$tmp/redis.sock" --dir "$tmp" --save "" \
+# The replica reaches the primary over TCP: a free loopback port.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --unixsocket "$tmp/redis.sock" --dir "$tmp" --save "" \
   --appendonly yes --appendfsync everysec --auto-aof-rewrite-percentage 0 >/dev/null &
 rpid=$!
-trap 'kill $rpid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+replica_pid=
+trap 'kill $rpid $replica_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do redis-cli -s "$tmp/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
 
 declare -A rate
@@ -47,3 +52,19 @@ for phase in xadd exact unchanged near; do
     "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
 done
 echo "Redis memory per item: entries ${rate[entries_bytes]} + articles ${rate[articles_bytes]} bytes (exact layer), near layer ${rate[near_bytes]} bytes"
+
+# The same exact delivery with a replica attached, without and with WAIT 1.
+mkdir "$tmp/replica"
+redis-server --port 0 --unixsocket "$tmp/replica/redis.sock" --dir "$tmp/replica" --save "" \
+  --appendonly no --replicaof 127.0.0.1 "$port" >/dev/null &
+replica_pid=$!
+for _ in $(seq 200); do
+  redis-cli -s "$tmp/replica/redis.sock" info replication 2>/dev/null | grep -q 'master_link_status:up' && break
+  sleep 0.05
+done
+while read -r phase value; do rate[$phase]=$value; done < <(DELIVER_BENCH_WAIT=1 "$build/bench/deliver_bench" "$tmp/redis.sock" "$items")
+for phase in exact_replica exact_wait; do
+  printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
+    "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
+done
+echo "WAIT 1 behind every FCALL: $(awk -v a="${rate[exact_wait]}" -v b="${rate[exact_replica]}" 'BEGIN { printf "%.2f", a / b }') x exact with the replica attached"
