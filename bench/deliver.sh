@@ -6,15 +6,19 @@
 # replica is attached (over loopback TCP) and exact delivery runs again
 # without and with wait_replicas = 1 (WAIT 1 behind every FCALL).
 #
-#   bench/deliver.sh [--build DIR] [ITEMS]     (default: build-rel, 200000)
+#   bench/deliver.sh [--build DIR] [--wait-only] [ITEMS]   (default: build-rel, 200000)
+#
+# --wait-only runs the replica phases alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=build-rel
 items=200000
+wait_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
+    --wait-only) wait_only=1; shift ;;
     *) items=$1; shift ;;
   esac
 done
@@ -38,20 +42,22 @@ trap 'kill $rpid $replica_pid 2>/dev/null || true; wait 2>/dev/null || true; rm 
 for _ in $(seq 100); do redis-cli -s "$tmp/redis.sock" ping >/dev/null 2>&1 && break; sleep 0.05; done
 
 declare -A rate
-while read -r phase value; do rate[$phase]=$value; done < <("$build/bench/deliver_bench" "$tmp/redis.sock" "$items")
+if [ "$wait_only" -eq 0 ]; then
+  while read -r phase value; do rate[$phase]=$value; done < <("$build/bench/deliver_bench" "$tmp/redis.sock" "$items")
 
-# redis-benchmark: XADD of a 1 KB field, 64 in flight, one connection.
-payload=$(head -c 1000 /dev/zero | tr '\0' x)
-rb=$(redis-benchmark -s "$tmp/redis.sock" -c 1 -P 64 -n "$items" -q \
-  XADD bench:rb '*' item "$payload" 2>/dev/null | tr '\r' '\n' |
-  awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") v = $(i - 1) } END { print v }')
-printf '%-34s %12s %10s\n' "" "items/s" "x xadd"
-printf '%-34s %12s %10s\n' "redis-benchmark XADD -P 64 (1 KB)" "$rb" -
-for phase in xadd exact unchanged near; do
-  printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
-    "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
-done
-echo "Redis memory per item: entries ${rate[entries_bytes]} + articles ${rate[articles_bytes]} bytes (exact layer), near layer ${rate[near_bytes]} bytes"
+  # redis-benchmark: XADD of a 1 KB field, 64 in flight, one connection.
+  payload=$(head -c 1000 /dev/zero | tr '\0' x)
+  rb=$(redis-benchmark -s "$tmp/redis.sock" -c 1 -P 64 -n "$items" -q \
+    XADD bench:rb '*' item "$payload" 2>/dev/null | tr '\r' '\n' |
+    awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") v = $(i - 1) } END { print v }')
+  printf '%-34s %12s %10s\n' "" "items/s" "x xadd"
+  printf '%-34s %12s %10s\n' "redis-benchmark XADD -P 64 (1 KB)" "$rb" -
+  for phase in xadd exact unchanged near; do
+    printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
+      "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
+  done
+  echo "Redis memory per item: entries ${rate[entries_bytes]} + articles ${rate[articles_bytes]} bytes (exact layer), near layer ${rate[near_bytes]} bytes"
+fi
 
 # The same exact delivery with a replica attached, without and with WAIT 1.
 mkdir "$tmp/replica"
@@ -65,6 +71,6 @@ done
 while read -r phase value; do rate[$phase]=$value; done < <(DELIVER_BENCH_WAIT=1 "$build/bench/deliver_bench" "$tmp/redis.sock" "$items")
 for phase in exact_replica exact_wait; do
   printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
-    "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
+    "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
 done
 echo "WAIT 1 behind every FCALL: $(awk -v a="${rate[exact_wait]}" -v b="${rate[exact_replica]}" 'BEGIN { printf "%.2f", a / b }') x exact with the replica attached"
