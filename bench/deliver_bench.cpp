@@ -17,6 +17,10 @@
 //               entries hashes, the cross-feed articles hashes (MEMORY
 //               USAGE over every key)
 //   near_bytes  the same for the near layer (bands and signatures)
+// With DELIVER_BENCH_WAIT=N set (the server has N replicas attached), only:
+//   exact_replica   exact, as above, with the replicas attached
+//   exact_wait      exact with wait_replicas = N: WAIT N behind every FCALL
+// (each run twice, alternating, the means).
 // Items come from 500-item feeds, as the daemon hands them over; their
 // texts are about 1 KB of words drawn at random (see words()), so every
 // item has its own MinHash signature.
@@ -198,6 +202,29 @@ int main(int argc, char** argv) {
     payloads.reserve(static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i) payloads.push_back(daemon::prepare_delivery(make_item(i, rng)));
 
+    if (const char* replicas = std::getenv("DELIVER_BENCH_WAIT")) {
+        daemon::deliverer_options plain;
+        plain.dedup.near_duplicates = config::near_duplicate_action::off;
+        daemon::deliverer_options waiting = plain;
+        waiting.wait_replicas = std::atoi(replicas);
+        // Alternated, twice each, so a change of load on the machine
+        // weighs on both alike; the means.
+        double without_sum = 0;
+        double with_sum = 0;
+        for (int round = 0; round < 2; ++round) {
+            call(io, redis, {"FLUSHALL"});
+            daemon::deliverer without(io, redis, plain);
+            without_sum += through_function(io, without, payloads);
+            call(io, redis, {"FLUSHALL"});
+            daemon::deliverer with(io, redis, waiting);
+            with_sum += through_function(io, with, payloads);
+        }
+        call(io, redis, {"FLUSHALL"});
+        std::printf("exact_replica %.0f\n", without_sum / 2);
+        std::printf("exact_wait %.0f\n", with_sum / 2);
+        redis.stop();
+        return 0;
+    }
     if (std::getenv("DELIVER_BENCH_NEAR_ONLY") != nullptr) {
         daemon::deliverer near(io, redis, daemon::deliverer_options{});
         std::printf("near %.0f\n", through_function(io, near, payloads));

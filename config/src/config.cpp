@@ -49,12 +49,113 @@ bool parse_db(std::string_view s, int& db, std::string& reason) {
     return true;
 }
 
+// "[user[:password]@]" off the front of `authority`, percent-decoded.
+bool take_userinfo(std::string_view& authority, redis_config& out, std::string& reason) {
+    const auto at = authority.rfind('@');
+    if (at == std::string_view::npos) return true;
+    const std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    auto user = percent_decode(userinfo.substr(0, colon));
+    auto password = colon == std::string_view::npos ? std::optional<std::string>{std::string{}}
+                                                    : percent_decode(userinfo.substr(colon + 1));
+    if (!user || !password) {
+        reason = "bad percent-encoding in user or password";
+        return false;
+    }
+    out.user = std::move(*user);
+    out.password = std::move(*password);
+    return true;
+}
+
+// host[:port] or [IPv6][:port]; the port stays as given when absent.
+bool parse_endpoint(std::string_view authority, redis_endpoint& out, std::string& reason) {
+    std::string_view port_text;
+    bool has_port = false;
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos) {
+            reason = "unterminated [IPv6] host";
+            return false;
+        }
+        out.host = std::string(authority.substr(1, close - 1));
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':') {
+                reason = "unexpected text after [IPv6] host";
+                return false;
+            }
+            port_text = after.substr(1);
+            has_port = true;
+        }
+    } else {
+        const auto colon = authority.find(':');
+        out.host = std::string(authority.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = authority.substr(colon + 1);
+            has_port = true;
+        }
+    }
+    if (out.host.empty()) {
+        reason = "missing host";
+        return false;
+    }
+    if (has_port) {
+        std::uint16_t port = 0;
+        if (!parse_int(port_text, port) || port == 0) {
+            reason = "port must be 1-65535, got \"" + std::string(port_text) + "\"";
+            return false;
+        }
+        out.port = port;
+    }
+    return true;
+}
+
+// redis+sentinel://[userinfo@]host[:port][,host[:port]...]/name[/db]
+std::optional<redis_config> parse_sentinel_url(std::string_view rest, std::string& reason) {
+    redis_config out;
+    out.scheme = redis_scheme::sentinel;
+    out.host.clear();
+    out.port = 0;
+    const auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (!take_userinfo(authority, out, reason)) return std::nullopt;
+    while (true) {
+        const auto comma = authority.find(',');
+        redis_endpoint sentinel{{}, 26379};
+        if (!parse_endpoint(authority.substr(0, comma), sentinel, reason)) {
+            reason = "Sentinel " + std::to_string(out.sentinels.size() + 1) + ": " + reason;
+            return std::nullopt;
+        }
+        out.sentinels.push_back(std::move(sentinel));
+        if (comma == std::string_view::npos) break;
+        authority = authority.substr(comma + 1);
+    }
+    const std::string_view path =
+        slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    const auto name_end = path.find('/');
+    const auto name = percent_decode(path.substr(0, name_end));
+    if (!name || name->empty()) {
+        reason =
+            "missing the name the Sentinels monitor the primary under: "
+            "redis+sentinel://host:26379/mymaster";
+        return std::nullopt;
+    }
+    out.master_name = *name;
+    if (name_end != std::string_view::npos) {
+        const std::string_view db = path.substr(name_end + 1);
+        if (!db.empty() && !parse_db(db, out.db, reason)) return std::nullopt;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<redis_config> parse_redis_url(std::string_view url, std::string& reason) {
     redis_config out;
     constexpr std::string_view unix_prefix = "unix://";
     constexpr std::string_view tcp_prefix = "redis://";
+    constexpr std::string_view sentinel_prefix = "redis+sentinel://";
     if (url.substr(0, unix_prefix.size()) == unix_prefix) {
         std::string_view rest = url.substr(unix_prefix.size());
         const auto query = rest.find('?');
@@ -77,12 +178,15 @@ std::optional<redis_config> parse_redis_url(std::string_view url, std::string& r
         }
         return out;
     }
+    if (url.substr(0, sentinel_prefix.size()) == sentinel_prefix) {
+        return parse_sentinel_url(url.substr(sentinel_prefix.size()), reason);
+    }
     if (url.substr(0, 9) == "rediss://") {
         reason = "TLS (rediss://) is not supported: Debian 12's hiredis 0.14 has no TLS";
         return std::nullopt;
     }
     if (url.substr(0, tcp_prefix.size()) != tcp_prefix) {
-        reason = "must start with redis:// or unix://";
+        reason = "must start with redis://, redis+sentinel:// or unix://";
         return std::nullopt;
     }
     std::string_view rest = url.substr(tcp_prefix.size());
@@ -92,61 +196,17 @@ std::optional<redis_config> parse_redis_url(std::string_view url, std::string& r
         const std::string_view db = rest.substr(slash + 1);
         if (!db.empty() && !parse_db(db, out.db, reason)) return std::nullopt;
     }
-    const auto at = authority.rfind('@');
-    if (at != std::string_view::npos) {
-        const std::string_view userinfo = authority.substr(0, at);
-        authority = authority.substr(at + 1);
-        const auto colon = userinfo.find(':');
-        auto user = percent_decode(userinfo.substr(0, colon));
-        auto password = colon == std::string_view::npos
-                            ? std::optional<std::string>{std::string{}}
-                            : percent_decode(userinfo.substr(colon + 1));
-        if (!user || !password) {
-            reason = "bad percent-encoding in user or password";
-            return std::nullopt;
-        }
-        out.user = std::move(*user);
-        out.password = std::move(*password);
-    }
-    std::string_view port_text;
-    bool has_port = false;
-    if (!authority.empty() && authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) {
-            reason = "unterminated [IPv6] host";
-            return std::nullopt;
-        }
-        out.host = std::string(authority.substr(1, close - 1));
-        const std::string_view after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':') {
-                reason = "unexpected text after [IPv6] host";
-                return std::nullopt;
-            }
-            port_text = after.substr(1);
-            has_port = true;
-        }
-    } else {
-        const auto colon = authority.find(':');
-        out.host = std::string(authority.substr(0, colon));
-        if (colon != std::string_view::npos) {
-            port_text = authority.substr(colon + 1);
-            has_port = true;
-        }
-    }
-    if (out.host.empty()) {
-        reason = "missing host";
-        return std::nullopt;
-    }
-    if (has_port) {
-        std::uint16_t port = 0;
-        if (!parse_int(port_text, port) || port == 0) {
-            reason = "port must be 1-65535, got \"" + std::string(port_text) + "\"";
-            return std::nullopt;
-        }
-        out.port = port;
-    }
+    if (!take_userinfo(authority, out, reason)) return std::nullopt;
+    redis_endpoint where{{}, out.port};
+    if (!parse_endpoint(authority, where, reason)) return std::nullopt;
+    out.host = std::move(where.host);
+    out.port = where.port;
     return out;
+}
+
+std::string describe(const redis_endpoint& where) {
+    const bool is_ipv6 = where.host.find(':') != std::string::npos;
+    return (is_ipv6 ? "[" + where.host + "]" : where.host) + ':' + std::to_string(where.port);
 }
 
 std::string describe(const redis_config& redis) {
@@ -155,16 +215,21 @@ std::string describe(const redis_config& redis) {
         if (redis.db != 0) s += "?db=" + std::to_string(redis.db);
         return s;
     }
-    std::string s = "redis://";
+    const bool is_sentinel = redis.scheme == redis_scheme::sentinel;
+    std::string s = is_sentinel ? "redis+sentinel://" : "redis://";
     if (!redis.user.empty() || !redis.password.empty()) {
         s += redis.user;
         if (!redis.password.empty()) s += ":***";
         s += '@';
     }
-    const bool is_ipv6 = redis.host.find(':') != std::string::npos;
-    s += is_ipv6 ? "[" + redis.host + "]" : redis.host;
-    s += ':' + std::to_string(redis.port) + '/' + std::to_string(redis.db);
-    return s;
+    if (!is_sentinel)
+        return s + describe(redis_endpoint{redis.host, redis.port}) + '/' +
+               std::to_string(redis.db);
+    for (std::size_t i = 0; i < redis.sentinels.size(); ++i) {
+        if (i > 0) s += ',';
+        s += describe(redis.sentinels[i]);
+    }
+    return s + '/' + redis.master_name + '/' + std::to_string(redis.db);
 }
 
 std::string derive_feed_id(std::string_view url) {

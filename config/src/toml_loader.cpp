@@ -369,6 +369,12 @@ private:
     void read_redis(const std::string& file, const toml::node& node, redis_config& redis) {
         const auto* table = node.as_table();
         if (table == nullptr) return wrong_type(file, node, "redis", "a table");
+        static const std::vector<std::string_view> keys = {
+            "url",           "maxlen",       "connect_timeout",  "command_timeout",
+            "wait_replicas", "wait_timeout", "sentinel_password"};
+        const toml::node* url_node = nullptr;
+        const toml::node* wait_node = nullptr;
+        const toml::node* sentinel_password_node = nullptr;
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
             const std::string key = "redis." + name;
@@ -381,7 +387,11 @@ private:
                     parsed->maxlen = redis.maxlen;
                     parsed->connect_timeout = redis.connect_timeout;
                     parsed->command_timeout = redis.command_timeout;
+                    parsed->sentinel_password = std::move(redis.sentinel_password);
+                    parsed->wait_replicas = redis.wait_replicas;
+                    parsed->wait_timeout = redis.wait_timeout;
                     redis = std::move(*parsed);
+                    url_node = &value;
                 } else {
                     error(config_errc::bad_redis_url, file, value, key,
                           "\"" + *url + "\": " + reason);
@@ -394,10 +404,34 @@ private:
                 if (auto d = get_redis_timeout(file, value, key)) redis.connect_timeout = *d;
             } else if (name == "command_timeout") {
                 if (auto d = get_redis_timeout(file, value, key)) redis.command_timeout = *d;
+            } else if (name == "wait_replicas") {
+                if (const auto n = get_int(file, value, key, 0, 16)) {
+                    redis.wait_replicas = static_cast<int>(*n);
+                }
+            } else if (name == "wait_timeout") {
+                if (auto d = get_duration(file, value, key)) {
+                    redis.wait_timeout = *d;
+                    wait_node = &value;
+                }
+            } else if (name == "sentinel_password") {
+                if (auto s = get_string(file, value, key)) {
+                    redis.sentinel_password = std::move(*s);
+                    sentinel_password_node = &value;
+                }
             } else {
-                unknown_key(file, value, key,
-                            {"url", "maxlen", "connect_timeout", "command_timeout"});
+                unknown_key(file, value, key, keys);
             }
+        }
+        // WAIT blocks the connection: an answer later than command_timeout
+        // would drop it every time.
+        if (redis.wait_replicas > 0 && redis.wait_timeout >= redis.command_timeout) {
+            error(config_errc::bad_value, file, wait_node != nullptr ? *wait_node : node,
+                  "redis.wait_timeout", "must be shorter than redis.command_timeout");
+        }
+        if (sentinel_password_node != nullptr && url_node != nullptr &&
+            redis.scheme != redis_scheme::sentinel) {
+            error(config_errc::bad_value, file, *sentinel_password_node, "redis.sentinel_password",
+                  "only for a redis+sentinel:// url");
         }
     }
 

@@ -902,11 +902,12 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
 
     void send(const std::shared_ptr<job>& j) {
         ++j->attempts;
-        redis_.command(j->argv, [weak = weak_from_this(), j](redis_result r) {
-            auto self = weak.lock();
-            if (!self || j->is_settled || j->spool_seq != 0) return;
-            self->on_result(j, r);
-        });
+        redis_.command_and_wait(j->argv, options_.wait_replicas, options_.wait_timeout,
+                                [weak = weak_from_this(), j](redis_result r) {
+                                    auto self = weak.lock();
+                                    if (!self || j->is_settled || j->spool_seq != 0) return;
+                                    self->on_result(j, r);
+                                });
     }
 
     void on_result(const std::shared_ptr<job>& j, const redis_result& r) {
@@ -1049,17 +1050,21 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         if (!*front) return;
         is_replaying_ = true;
         const std::size_t items = items_in_command(**front);
-        redis_.command(std::move(**front), [weak = weak_from_this(), items](redis_result r) {
-            auto self = weak.lock();
-            if (!self) return;
-            self->on_replayed(r, items);
-        });
+        redis_.command_and_wait(std::move(**front), options_.wait_replicas, options_.wait_timeout,
+                                [weak = weak_from_this(), items](redis_result r) {
+                                    auto self = weak.lock();
+                                    if (!self) return;
+                                    self->on_replayed(r, items);
+                                });
     }
 
     void on_replayed(const redis_result& r, std::size_t items) {
         is_replaying_ = false;
-        if (!r) return;  // connection lost: the record stays; replay resumes on reconnect
-        if (r->is_error() && is_loading(r->str)) {
+        // Written but not on enough replicas yet, or -LOADING: the record
+        // stays, and is sent again after a pause.
+        const bool is_retry = (!r && r.error().code == redis_errc::not_replicated) ||
+                              (r && r->is_error() && is_loading(r->str));
+        if (is_retry) {
             replay_retry_ = std::make_unique<asio::steady_timer>(io_, options_.retry_delay);
             replay_retry_->async_wait([weak = weak_from_this()](const boost::system::error_code&) {
                 auto self = weak.lock();
@@ -1069,6 +1074,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
             });
             return;
         }
+        if (!r) return;  // connection lost: the record stays; replay resumes on reconnect
         if (r->is_error()) {
             // Redis refuses it for good (a key of the wrong type, a missing
             // function): keeping it would stop every record behind it.

@@ -22,6 +22,12 @@
 // reply callback (where hiredis defers it), never from the connect or
 // disconnect callbacks; commands pending when the context goes come back with
 // a NULL reply and fail as outcome unknown.
+//
+// Sentinel URLs: discovery asks one Sentinel at a time through a probe, a
+// redis_client of its own (so its timeouts are the same Asio timers), and
+// moves to the next Sentinel when the probe reports a failed connection or
+// the answer is not an address. The probe is retired (stopped, destroyed)
+// from one of its own posted handlers, which the client allows.
 #include "feedwire/daemon/redis.hpp"
 
 #include "feedwire/daemon/hiredis_support.hpp"
@@ -33,6 +39,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <optional>
 #include <random>
@@ -181,6 +188,19 @@ void ignore_sigpipe() {
 
 std::string millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
+bool starts_with(const redisReply& reply, std::string_view prefix) {
+    return reply.str != nullptr &&
+           std::string_view(reply.str, reply.len).substr(0, prefix.size()) == prefix;
+}
+
+// ROLE's first element: "master", "slave" or "sentinel".
+std::string role_of(const redisReply& reply) {
+    if (reply.type != REDIS_REPLY_ARRAY || reply.elements == 0) return "no role";
+    const redisReply& first = *reply.element[0];
+    if (first.str == nullptr) return "no role";
+    return std::string(first.str, first.len);
+}
+
 }  // namespace
 
 struct redis_client::impl : std::enable_shared_from_this<impl> {
@@ -209,17 +229,25 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     impl(const impl&) = delete;
     impl& operator=(const impl&) = delete;
 
-    enum class phase { idle, waiting, connecting, handshaking, ready, stopped };
+    enum class phase { idle, waiting, discovering, connecting, handshaking, ready, stopped };
 
     struct queued_command {
         std::vector<std::string> argv;
         reply_handler handler;
+        std::vector<std::string> wait_argv;  // command_and_wait: the WAIT behind it
+        int wait_replicas = 0;
     };
     struct sent_command {
         reply_handler handler;  // empty for AUTH, SELECT and the prelude
         bool is_handshake = false;
         std::string name;  // for error messages about the handshake
         steady::time_point sent_at;
+        // command_and_wait: the command (is_paired) and its WAIT
+        // (wait_replicas > 0), which takes over the handler and the
+        // command's reply when that arrives.
+        bool is_paired = false;
+        int wait_replicas = 0;
+        std::optional<redis_reply> paired_reply;
     };
 
     asio::io_context& io_;
@@ -227,6 +255,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     redis_options options_;
     std::vector<std::vector<std::string>> prelude_;
     state_handler on_state_;
+    primary_handler on_primary_;
 
     phase phase_ = phase::idle;
     redisAsyncContext* context_ = nullptr;
@@ -246,6 +275,16 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     std::optional<bool> reported_;
     std::chrono::microseconds last_round_trip_{0};
     std::minstd_rand rng_;
+    // The node connected to (or being connected to), for messages.
+    std::string address_;
+    // Sentinel URLs: the Sentinel being asked, and the primary of the last
+    // connection that became ready.
+    std::unique_ptr<redis_client> probe_;
+    std::uint64_t probe_generation_ = 0;
+    std::string discovery_errors_;
+    std::string last_primary_;
+
+    bool is_sentinel() const { return where_.scheme == config::redis_scheme::sentinel; }
 
     // --- user-facing -------------------------------------------------------
 
@@ -266,6 +305,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         connect_timer_.cancel();
         command_timer_.cancel();
         is_command_timer_armed_ = false;
+        retire_probe();
         auto queued = std::move(queue_);
         queue_.clear();
         for (auto& q : queued) {
@@ -278,31 +318,122 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         }
     }
 
-    void command(std::vector<std::string> argv, reply_handler handler) {
+    void command(queued_command c) {
         if (phase_ == phase::stopped) {
-            fail(std::move(handler), redis_errc::stopped, "redis client stopped");
+            fail(std::move(c.handler), redis_errc::stopped, "redis client stopped");
             return;
         }
         if (phase_ == phase::ready && queue_.empty() && user_in_flight_ < options_.max_in_flight) {
-            if (send(argv, std::move(handler), false, {})) return;
-            // send() keeps nothing when it fails; the handler was moved only
-            // on success, so fall through and queue.
+            if (send_user(c)) return;
+            // send_user() keeps nothing when it fails; the handler was moved
+            // only on success, so fall through and queue.
         }
         if (queue_.size() >= options_.max_queue) {
-            fail(std::move(handler), redis_errc::queue_full,
+            fail(std::move(c.handler), redis_errc::queue_full,
                  "redis queue full (" + std::to_string(options_.max_queue) + " commands)");
             return;
         }
-        queue_.push_back({std::move(argv), std::move(handler)});
+        queue_.push_back(std::move(c));
+    }
+
+    void do_connect() {
+        ++generation_;
+        if (is_sentinel()) return discover();
+        if (where_.scheme == config::redis_scheme::unix_socket) {
+            address_ = where_.socket_path;
+        } else {
+            address_ = config::describe(config::redis_endpoint{where_.host, where_.port});
+        }
+        open(where_.host, where_.port);
+    }
+
+    // --- asking the Sentinels ------------------------------------------------
+
+    void discover() {
+        phase_ = phase::discovering;
+        discovery_errors_.clear();
+        ask_sentinel(0);
+    }
+
+    void retire_probe() {
+        ++probe_generation_;
+        if (!probe_) return;
+        probe_->stop();
+        probe_.reset();
+    }
+
+    void ask_sentinel(std::size_t index) {
+        retire_probe();
+        if (phase_ != phase::discovering) return;
+        if (index >= where_.sentinels.size()) {
+            connection_lost(redis_errc::disconnected, "no Sentinel named the primary \"" +
+                                                          where_.master_name +
+                                                          "\": " + discovery_errors_);
+            return;
+        }
+        const config::redis_endpoint& sentinel = where_.sentinels[index];
+        config::redis_config c;
+        c.scheme = config::redis_scheme::tcp;
+        c.host = sentinel.host;
+        c.port = sentinel.port;
+        c.password = where_.sentinel_password;
+        redis_options o;
+        o.connect_timeout = options_.connect_timeout;
+        o.command_timeout = options_.command_timeout;
+        o.reconnect_min = options_.reconnect_max;  // never reached: retired at the first failure
+        o.reconnect_max = options_.reconnect_max;
+        o.max_in_flight = 1;
+        o.max_queue = 1;
+        probe_ = std::make_unique<redis_client>(io_, std::move(c), o);
+        const std::uint64_t gen = probe_generation_;
+        probe_->on_state_change(
+            [weak = weak_from_this(), gen, index](bool connected, const std::string& reason) {
+                auto self = weak.lock();
+                if (!self || connected || gen != self->probe_generation_) return;
+                self->sentinel_failed(index, reason);
+            });
+        probe_->command({"SENTINEL", "get-master-addr-by-name", where_.master_name},
+                        [weak = weak_from_this(), gen, index](redis_result r) {
+                            auto self = weak.lock();
+                            if (!self || gen != self->probe_generation_) return;
+                            self->on_sentinel_reply(index, r);
+                        });
+        probe_->start();
+    }
+
+    void sentinel_failed(std::size_t index, const std::string& reason) {
+        if (!discovery_errors_.empty()) discovery_errors_ += "; ";
+        discovery_errors_ += config::describe(where_.sentinels[index]) + ": " + reason;
+        ask_sentinel(index + 1);
+    }
+
+    void on_sentinel_reply(std::size_t index, const redis_result& r) {
+        if (!r) return sentinel_failed(index, r.error().message);
+        if (r->is_error()) return sentinel_failed(index, r->str);
+        std::uint16_t port = 0;
+        if (r->type != redis_reply::kind::array || r->elements.size() != 2) {
+            return sentinel_failed(index,
+                                   "does not know a primary named \"" + where_.master_name + "\"");
+        }
+        const std::string& port_text = r->elements[1].str;
+        const auto [end, ec] =
+            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0) {
+            return sentinel_failed(index, "named the primary at a bad port \"" + port_text + "\"");
+        }
+        const std::string host = r->elements[0].str;
+        retire_probe();
+        address_ = config::describe(config::redis_endpoint{host, port});
+        open(host, port);
     }
 
     // --- connecting --------------------------------------------------------
 
-    void do_connect() {
-        ++generation_;
+    // host and port are ignored for a Unix socket.
+    void open(const std::string& host, std::uint16_t port) {
         redisAsyncContext* ac = where_.scheme == config::redis_scheme::unix_socket
                                     ? redisAsyncConnectUnix(where_.socket_path.c_str())
-                                    : redisAsyncConnect(where_.host.c_str(), where_.port);
+                                    : redisAsyncConnect(host.c_str(), port);
         if (ac == nullptr) {
             connection_lost(redis_errc::disconnected, "cannot allocate a hiredis context");
             return;
@@ -369,6 +500,8 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         if (where_.db != 0)
             steps.emplace_back("SELECT",
                                std::vector<std::string>{"SELECT", std::to_string(where_.db)});
+        // What a Sentinel named may have been demoted since it answered.
+        if (is_sentinel()) steps.emplace_back("ROLE", std::vector<std::string>{"ROLE"});
         for (const auto& p : prelude_) {
             if (!p.empty()) steps.emplace_back(p.front(), p);
         }
@@ -405,6 +538,15 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         phase_ = phase::ready;
         failures_ = 0;
         connect_timer_.cancel();
+        if (is_sentinel() && address_ != last_primary_) {
+            if (on_primary_) {
+                asio::post(io_, [weak = weak_from_this(), handler = on_primary_,
+                                 previous = last_primary_, current = address_] {
+                    if (weak.lock()) handler(previous, current);
+                });
+            }
+            last_primary_ = address_;
+        }
         report(true, {});
         pump();
     }
@@ -426,6 +568,15 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
             connection_lost(redis_errc::disconnected, context_error(*ac, "connection lost"));
             return;
         }
+        if (!sent_.front().is_handshake && reply->type == REDIS_REPLY_ERROR &&
+            starts_with(*reply, "READONLY")) {
+            // A failover demoted the node: nothing more will be written here.
+            // The command did not run; it and those behind it fail as
+            // outcome unknown, and the next connect finds the primary.
+            drop(redis_errc::disconnected,
+                 address_ + " is read-only now (" + std::string(reply->str, reply->len) + ")");
+            return;
+        }
         sent_command done = std::move(sent_.front());
         sent_.pop_front();
         last_round_trip_ =
@@ -438,12 +589,45 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
                      done.name + " failed: " + std::string(reply->str, reply->len));
                 return;
             }
+            if (is_sentinel() && done.name == "ROLE" && role_of(*reply) != "master") {
+                drop(redis_errc::disconnected,
+                     address_ + " is not the primary (ROLE: " + role_of(*reply) + ")");
+                return;
+            }
             if (--handshake_remaining_ == 0) become_ready();
             return;
         }
+        if (done.is_paired && !sent_.empty()) {
+            // Its WAIT answers for both.
+            sent_.front().handler = std::move(done.handler);
+            sent_.front().paired_reply = copy_reply(*reply);
+            return;
+        }
         --user_in_flight_;
-        deliver(std::move(done.handler), copy_reply(*reply));
+        if (done.wait_replicas > 0) {
+            finish_wait(std::move(done), *reply);
+        } else {
+            deliver(std::move(done.handler), copy_reply(*reply));
+        }
         pump();
+    }
+
+    void finish_wait(sent_command&& wait, const redisReply& reply) {
+        if (!wait.paired_reply) {
+            return fail(std::move(wait.handler), redis_errc::disconnected,
+                        "WAIT answered without its command");
+        }
+        if (wait.paired_reply->is_error()) {
+            return deliver(std::move(wait.handler), std::move(*wait.paired_reply));
+        }
+        if (reply.type == REDIS_REPLY_INTEGER && reply.integer >= wait.wait_replicas) {
+            return deliver(std::move(wait.handler), std::move(*wait.paired_reply));
+        }
+        std::string why = reply.type == REDIS_REPLY_INTEGER
+                              ? std::to_string(reply.integer) + " of " +
+                                    std::to_string(wait.wait_replicas) + " replicas acknowledged"
+                              : std::string(reply.str != nullptr ? reply.str : "no count");
+        fail(std::move(wait.handler), redis_errc::not_replicated, "WAIT: " + std::move(why));
     }
 
     // Hands argv to hiredis; false (and the handler untouched) when hiredis
@@ -455,17 +639,41 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
                                   args.lengths()) != REDIS_OK) {
             return false;
         }
-        sent_.push_back({std::move(handler), is_handshake, std::move(name), steady::now()});
+        sent_command sent;
+        sent.handler = std::move(handler);
+        sent.is_handshake = is_handshake;
+        sent.name = std::move(name);
+        sent.sent_at = steady::now();
+        sent_.push_back(std::move(sent));
         if (!is_handshake) ++user_in_flight_;
         arm_command_timer();
+        return true;
+    }
+
+    // A user command, and its WAIT right behind it when it has one: one
+    // place in the in-flight window for both.
+    bool send_user(queued_command& c) {
+        if (!send(c.argv, std::move(c.handler), false, {})) return false;
+        if (c.wait_replicas <= 0) return true;
+        sent_.back().is_paired = true;
+        argv_arrays args(c.wait_argv);
+        if (redisAsyncCommandArgv(context_, &impl::on_reply_cb, nullptr, args.argc(), args.argv(),
+                                  args.lengths()) != REDIS_OK) {
+            // The context is going away: the command fails as outcome unknown.
+            post_drop("cannot send WAIT");
+            return true;
+        }
+        sent_command wait;
+        wait.sent_at = steady::now();
+        wait.wait_replicas = c.wait_replicas;
+        sent_.push_back(std::move(wait));
         return true;
     }
 
     void pump() {
         while (phase_ == phase::ready && user_in_flight_ < options_.max_in_flight &&
                !queue_.empty()) {
-            auto& next = queue_.front();
-            if (!send(next.argv, std::move(next.handler), false, {})) break;
+            if (!send_user(queue_.front())) break;
             queue_.pop_front();
         }
     }
@@ -594,12 +802,23 @@ void redis_client::set_prelude(std::vector<std::vector<std::string>> commands) {
 
 void redis_client::on_state_change(state_handler handler) { impl_->on_state_ = std::move(handler); }
 
+void redis_client::on_primary_change(primary_handler handler) {
+    impl_->on_primary_ = std::move(handler);
+}
+
 void redis_client::start() { impl_->start(); }
 
 void redis_client::stop() { impl_->stop(); }
 
 void redis_client::command(std::vector<std::string> argv, reply_handler handler) {
-    impl_->command(std::move(argv), std::move(handler));
+    impl_->command({std::move(argv), std::move(handler), {}, 0});
+}
+
+void redis_client::command_and_wait(std::vector<std::string> argv, int replicas,
+                                    std::chrono::milliseconds timeout, reply_handler handler) {
+    std::vector<std::string> wait;
+    if (replicas > 0) wait = {"WAIT", std::to_string(replicas), std::to_string(timeout.count())};
+    impl_->command({std::move(argv), std::move(handler), std::move(wait), std::max(replicas, 0)});
 }
 
 bool redis_client::is_connected() const { return impl_->phase_ == impl::phase::ready; }

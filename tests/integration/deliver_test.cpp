@@ -1,6 +1,7 @@
 // Delivery through the `feedwire` FUNCTION against a real redis-server per
 // test: the stream contract's fields, dedup, revisions, trimming,
-// pipelining, outages, lost replies and a deliverer destroyed mid-flight.
+// pipelining, outages, lost replies, a deliverer destroyed mid-flight, and
+// WAIT for replicas.
 #include "feedwire/daemon/deliver.hpp"
 
 #include "feedwire/feeds/fingerprint.hpp"
@@ -674,6 +675,61 @@ TEST_F(Deliver, DestroyedWithWorkPendingDoesNotCrash) {
     run_for(io_, 400ms);
     EXPECT_FALSE(called);
     EXPECT_EQ(client_->queued(), 0u);
+}
+
+TEST_F(Deliver, WithWaitReplicasItemsCountOnlyOnceAReplicaHoldsThem) {
+    test::redis_server_options po;
+    po.has_tcp = true;
+    po.extra_args = {"--repl-diskless-sync-delay", "0"};  // a replica syncs at once
+    redis_server primary(po);
+    redis_options ro;
+    ro.command_timeout = 2s;
+    ro.reconnect_min = 10ms;
+    ro.reconnect_max = 100ms;
+    redis_client client(io_, redis_config_for(primary), ro);
+    client.set_prelude({delivery_library_load_command()});
+    client.start();
+    deliverer_options o;
+    o.wait_replicas = 1;
+    o.wait_timeout = 100ms;
+    o.max_attempts = 2;
+    o.retry_delay = 10ms;
+    deliverer d(io_, client, o);
+    const auto deliver_to_primary = [&](const std::vector<feeds::item>& items) {
+        std::optional<batch_summary> out;
+        d.deliver("feed-a", items, {"s"}, [&](batch_summary s) { out = std::move(s); });
+        run_until(
+            io_, [&] { return out.has_value(); }, 10s);
+        return out;
+    };
+
+    // No replica: written, but never confirmed, so the batch fails (the
+    // feed's state would not advance) after its attempts.
+    auto alone = deliver_to_primary(make_items(3));
+    ASSERT_TRUE(alone);
+    EXPECT_EQ(alone->failed, 3u);
+    EXPECT_NE(alone->error.find("WAIT: 0 of 1 replicas"), std::string::npos) << alone->error;
+    EXPECT_EQ(primary.xlen("s"), 3);
+
+    test::redis_server_options replica_options;
+    replica_options.extra_args = {"--replicaof", "127.0.0.1", std::to_string(primary.tcp_port())};
+    redis_server replica(replica_options);
+    ASSERT_TRUE(run_until(
+        io_, [&] { return replica.info_field("replication", "master_link_status") == "up"; }, 20s));
+
+    // Sent again with a replica attached: found delivered, now confirmed.
+    auto again = deliver_to_primary(make_items(3));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->ok()) << again->error;
+    EXPECT_EQ(again->unchanged, 3u);
+    auto more = make_items(5);
+    auto fresh = deliver_to_primary({more.begin() + 3, more.end()});
+    ASSERT_TRUE(fresh);
+    EXPECT_TRUE(fresh->ok()) << fresh->error;
+    EXPECT_EQ(fresh->added, 2u);
+    EXPECT_EQ(replica.xlen("s"), 5);
+    client.stop();
+    run_for(io_, 20ms);
 }
 
 // With a spool: what Redis cannot take now waits on disk, durably, and

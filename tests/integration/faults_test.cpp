@@ -8,12 +8,12 @@
 // as an update, and nothing else.
 #include "support/daemon_process.hpp"
 #include "support/http_fixture_server.hpp"
+#include "support/newsroom.hpp"
 #include "support/redis_server.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -30,57 +30,16 @@ using feedwire::test::daemon_process;
 using feedwire::test::http_fixture_server;
 using feedwire::test::http_request;
 using feedwire::test::http_response;
+using feedwire::test::newsroom;
 using feedwire::test::redis_server;
 using feedwire::test::redis_server_options;
-using clock_type = std::chrono::steady_clock;
 
 constexpr int feed_count = 4;
-constexpr auto publish_every = 300ms;  // per feed
 // A document lists every item so far: the first poll of a feed can come
 // seconds late when the daemon is killed again and again (first polls of
 // feeds without saved state are spread over 5 s after each start), and an
 // item that scrolled out before any poll was never seen, not lost.
-constexpr int window = 1000;
-
-// The publishers: feed f has published items 0 .. published(f) - 1; its
-// document lists the last `window` of them, oldest first.
-class newsroom {
-public:
-    void start() { started_ = clock_type::now(); }
-    void freeze() { frozen_ = count_now(); }
-    int published() const {
-        const int frozen = frozen_.load();
-        return frozen >= 0 ? frozen : count_now();
-    }
-
-    std::string document(int feed) const {
-        const int n = published();
-        std::string out = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed " +
-                          std::to_string(feed) +
-                          "</title><link>https://wire.example/</link><description>d" +
-                          "</description>";
-        for (int i = std::max(0, n - window); i < n; ++i) {
-            const std::string guid = "f" + std::to_string(feed) + "-" + std::to_string(i);
-            out += "<item><guid>" + guid + "</guid><title>Dispatch " + guid +
-                   "</title><link>https://wire.example/" + guid +
-                   "</link><description>MOSCOW, November 22. /TASS/. Item " + guid +
-                   " of a feed that keeps publishing." +
-                   (is_revised(i, n) ? " Corrected figures added." : "") + "</description></item>";
-        }
-        return out + "</channel></rss>";
-    }
-
-    // Every tenth item is corrected once, 15 items after it came out.
-    static bool is_revisable(int i) { return i % 10 == 3; }
-    static bool is_revised(int i, int published) { return is_revisable(i) && published >= i + 15; }
-
-private:
-    int count_now() const {
-        return 1 + static_cast<int>((clock_type::now() - started_) / publish_every);
-    }
-    clock_type::time_point started_ = clock_type::now();
-    std::atomic<int> frozen_{-1};
-};
+constexpr feedwire::test::newsroom_options publishing{300ms, 1000, true};
 
 int count_lines_with(const std::string& path, const std::string& text) {
     std::ifstream in(path);
@@ -94,7 +53,7 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
     redis_server_options ro;
     ro.extra_args = {"--appendonly", "yes", "--appendfsync", "always"};
     redis_server redis(ro);
-    newsroom room;
+    newsroom room(publishing);
     http_fixture_server http([&](const http_request& r) {
         for (int f = 0; f < feed_count; ++f) {
             if (r.target == "/feed" + std::to_string(f) + ".xml")
@@ -183,7 +142,6 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
     room.freeze();
     const int published = room.published();
     const auto total = static_cast<long long>(published) * feed_count;
-    const auto deadline = clock_type::now() + 60s;
     // Until as many new entries as items published are there (the
     // corrections come on top, so the stream's length alone says too
     // little) and the stream stopped growing.
@@ -192,18 +150,8 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
         for (const auto& e : redis.xrange("feedwire:items")) n += e.field("event") == "new";
         return n;
     };
-    long long length = -1;
-    auto still_since = clock_type::now();
-    while (clock_type::now() < deadline) {
-        const long long now_length = redis.xlen("feedwire:items");
-        if (now_length != length) {
-            length = now_length;
-            still_since = clock_type::now();
-        } else if (clock_type::now() - still_since > 1500ms && new_entries() >= total) {
-            break;
-        }
-        std::this_thread::sleep_for(200ms);
-    }
+    feedwire::test::wait_for_settled_stream(
+        redis, "feedwire:items", [&] { return new_entries() >= total; }, 1500ms, 60s);
     EXPECT_EQ(daemon.stop(), 0);
 
     // The ground truth against the stream. A corrected item is new once and,
@@ -225,7 +173,7 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
         if (e.field("event") == "update") {
             ++updates[guid];
             if (item.value("revision", 0) != 2 || seen[guid] != 1 ||
-                !newsroom::is_revised(index, published)) {
+                !room.is_revised(index, published)) {
                 ++bad_updates;
                 std::printf("bad update: %s\n", guid.c_str());
             }
@@ -245,7 +193,7 @@ TEST(Faults, EveryPublishedItemIsDeliveredExactlyOnceThroughKillsAndRedisOutages
     for (int f = 0; f < feed_count; ++f) {
         for (int i = 0; i < published; ++i) {
             const std::string guid = "f" + std::to_string(f) + "-" + std::to_string(i);
-            if (newsroom::is_revised(i, published)) ++revised;
+            if (room.is_revised(i, published)) ++revised;
             const auto it = seen.find(guid);
             if (it == seen.end()) {
                 ++missing;

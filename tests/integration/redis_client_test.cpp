@@ -1,6 +1,7 @@
 // redis_client against a real redis-server per test (tests/support/redis_server):
 // replies of every type, pipelining, outages, lost replies, frozen servers,
-// backoff, AUTH, SELECT, the prelude, the local queue bound and TCP.
+// backoff, AUTH, SELECT, the prelude, the local queue bound and TCP; WAIT
+// behind a command, -READONLY, and finding the primary through Sentinels.
 #include "feedwire/daemon/redis.hpp"
 #include "support/io_loop.hpp"
 #include "support/redis_server.hpp"
@@ -496,6 +497,111 @@ TEST_F(RedisClient, ReportsConnectFailureOnceWhenNothingListens) {
     run_for(io_, 300ms);
     ASSERT_EQ(reasons.size(), 1u);
     EXPECT_FALSE(reasons[0].empty());
+}
+
+TEST_F(RedisClient, CommandAndWaitFailsAsNotReplicatedWithoutReplicas) {
+    start_server();
+    auto client = make_client(redis_config_for(*server_));
+    client->start();
+    std::optional<redis_result> waited;
+    client->command_and_wait({"SET", "k", "v"}, 1, 100ms,
+                             [&](redis_result r) { waited.emplace(std::move(r)); });
+    ASSERT_TRUE(run_until(io_, [&] { return waited.has_value(); }));
+    ASSERT_FALSE(*waited);
+    EXPECT_EQ(waited->error().code, redis_errc::not_replicated);
+    EXPECT_TRUE(waited->error().is_outcome_unknown());
+    EXPECT_NE(waited->error().message.find("0 of 1"), std::string::npos) << waited->error().message;
+    // It ran on the primary all the same.
+    EXPECT_EQ(server_->command({"GET", "k"}).str, "v");
+
+    // The command's own error reply comes back as it is.
+    std::optional<redis_result> refused;
+    client->command_and_wait({"INCR", "k"}, 1, 100ms,
+                             [&](redis_result r) { refused.emplace(std::move(r)); });
+    ASSERT_TRUE(run_until(io_, [&] { return refused.has_value(); }));
+    ASSERT_TRUE(*refused);
+    EXPECT_TRUE((*refused)->is_error());
+
+    // No replicas wanted: no WAIT, the plain reply.
+    std::optional<redis_result> plain;
+    client->command_and_wait({"INCR", "n"}, 0, 100ms,
+                             [&](redis_result r) { plain.emplace(std::move(r)); });
+    ASSERT_TRUE(run_until(io_, [&] { return plain.has_value(); }));
+    ASSERT_TRUE(*plain);
+    EXPECT_EQ((*plain)->integer, 1);
+}
+
+TEST_F(RedisClient, ReadonlyReplyDropsTheConnectionAsOutcomeUnknown) {
+    start_server();
+    auto client = make_client(redis_config_for(*server_));
+    int connects = 0;
+    client->on_state_change([&](bool connected, const std::string&) { connects += connected; });
+    client->start();
+    ASSERT_TRUE(run_until(io_, [&] { return connects == 1; }));
+    // Demoted: a replica of a primary that is not there.
+    server_->command({"REPLICAOF", "127.0.0.1", "1"});
+    auto write = call(*client, {"SET", "k", "v"});
+    ASSERT_TRUE(write);
+    ASSERT_FALSE(*write);
+    EXPECT_TRUE(write->error().is_outcome_unknown());
+    EXPECT_NE(write->error().message.find("read-only"), std::string::npos)
+        << write->error().message;
+    server_->command({"REPLICAOF", "NO", "ONE"});
+    ASSERT_TRUE(run_until(io_, [&] { return connects == 2; }));
+    auto again = call(*client, {"SET", "k", "v"});
+    ASSERT_TRUE(again && *again);
+    EXPECT_EQ((*again)->str, "OK");
+}
+
+TEST_F(RedisClient, FindsThePrimaryThroughTheFirstSentinelThatAnswers) {
+    redis_server_options po;
+    po.has_tcp = true;
+    start_server(po);
+    redis_server_options so;
+    so.has_tcp = true;
+    so.sentinel_config =
+        "sentinel monitor feeds 127.0.0.1 " + std::to_string(server_->tcp_port()) + " 1\n";
+    redis_server sentinel(so);
+    // Nothing listens on the first Sentinel's port (the stopped server's).
+    redis_server_options gone_options;
+    gone_options.has_tcp = true;
+    auto gone = std::make_unique<redis_server>(gone_options);
+    const std::uint16_t dead_port = gone->tcp_port();
+    gone.reset();
+
+    std::string reason;
+    auto where =
+        config::parse_redis_url("redis+sentinel://127.0.0.1:" + std::to_string(dead_port) +
+                                    ",127.0.0.1:" + std::to_string(sentinel.tcp_port()) + "/feeds",
+                                reason);
+    ASSERT_TRUE(where) << reason;
+    auto client = make_client(*where);
+    std::vector<std::pair<std::string, std::string>> primaries;
+    client->on_primary_change([&](const std::string& previous, const std::string& current) {
+        primaries.emplace_back(previous, current);
+    });
+    client->start();
+    auto set = call(*client, {"SET", "via", "sentinel"});
+    ASSERT_TRUE(set && *set) << (set && !*set ? set->error().message : "");
+    EXPECT_EQ(server_->command({"GET", "via"}).str, "sentinel");
+    run_until(io_, [&] { return !primaries.empty(); });
+    ASSERT_EQ(primaries.size(), 1u);
+    EXPECT_EQ(primaries[0].first, "");
+    EXPECT_EQ(primaries[0].second, "127.0.0.1:" + std::to_string(server_->tcp_port()));
+
+    // A name no Sentinel monitors: never connected, and the reason names
+    // every Sentinel asked.
+    auto unknown = *where;
+    unknown.master_name = "nobody";
+    auto lost = make_client(unknown);
+    std::vector<std::string> reasons;
+    lost->on_state_change([&](bool, const std::string& r) { reasons.push_back(r); });
+    lost->start();
+    ASSERT_TRUE(run_until(io_, [&] { return !reasons.empty(); }));
+    EXPECT_FALSE(lost->is_connected());
+    EXPECT_NE(reasons[0].find("no Sentinel named the primary \"nobody\""), std::string::npos)
+        << reasons[0];
+    EXPECT_NE(reasons[0].find(std::to_string(dead_port)), std::string::npos) << reasons[0];
 }
 
 }  // namespace

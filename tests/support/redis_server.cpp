@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -125,6 +126,11 @@ redis_server::redis_server(redis_server_options options) : options_(std::move(op
     socket_path_ = dir_ + "/redis.sock";
     if (options_.has_tcp) port_ = free_tcp_port();
     try {
+        if (!options_.sentinel_config.empty()) {
+            std::ofstream conf(dir_ + "/sentinel.conf");
+            conf << options_.sentinel_config << '\n';
+            if (!conf.flush()) throw std::runtime_error("cannot write sentinel.conf");
+        }
         start();
     } catch (...) {
         std::error_code ignored;
@@ -148,25 +154,14 @@ void redis_server::start() {
     if (pid_ > 0) return;
     const std::string binary = find_redis_server();
     if (binary.empty()) throw std::runtime_error("redis-server not found");
-    std::vector<std::string> args{binary,
-                                  "--port",
-                                  std::to_string(options_.has_tcp ? port_ : 0),
-                                  "--bind",
-                                  "127.0.0.1",
-                                  "--unixsocket",
-                                  socket_path_,
-                                  "--unixsocketperm",
-                                  "700",
-                                  "--save",
-                                  "",
-                                  "--appendonly",
-                                  "no",
-                                  "--dir",
-                                  dir_,
-                                  "--logfile",
-                                  dir_ + "/redis.log",
-                                  "--daemonize",
-                                  "no"};
+    std::vector<std::string> args{binary};
+    if (!options_.sentinel_config.empty()) {
+        args.insert(args.end(), {dir_ + "/sentinel.conf", "--sentinel"});
+    }
+    args.insert(args.end(), {"--port", std::to_string(options_.has_tcp ? port_ : 0), "--bind",
+                             "127.0.0.1", "--unixsocket", socket_path_, "--unixsocketperm", "700",
+                             "--save", "", "--appendonly", "no", "--dir", dir_, "--logfile",
+                             dir_ + "/redis.log", "--daemonize", "no"});
     if (!options_.password.empty()) {
         args.insert(args.end(), {"--requirepass", options_.password});
     }
@@ -274,6 +269,39 @@ std::vector<stream_entry> redis_server::xrange(const std::string& stream) const 
 
 long long redis_server::xlen(const std::string& stream) const {
     return command({"XLEN", stream}).integer;
+}
+
+std::string redis_server::info_field(const std::string& section, const std::string& field) const {
+    const std::string text = command({"INFO", section}).str;
+    const std::string key = "\r\n" + field + ":";
+    auto at = text.find(key);
+    if (at == std::string::npos) {
+        if (text.compare(0, key.size() - 2, key.substr(2)) != 0) return {};
+        at = 0;
+    } else {
+        at += 2;
+    }
+    at += field.size() + 1;
+    return text.substr(at, text.find('\r', at) - at);
+}
+
+bool wait_for_settled_stream(const redis_server& server, const std::string& stream,
+                             const std::function<bool()>& is_complete,
+                             std::chrono::milliseconds quiet, std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    long long length = -1;
+    auto still_since = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() < deadline) {
+        const long long now_length = server.xlen(stream);
+        if (now_length != length) {
+            length = now_length;
+            still_since = std::chrono::steady_clock::now();
+        } else if (std::chrono::steady_clock::now() - still_since > quiet && is_complete()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    }
+    return false;
 }
 
 }  // namespace feedwire::test

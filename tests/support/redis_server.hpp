@@ -5,13 +5,18 @@
 // TCP port for the one TCP test. It can be stopped and started again on the
 // same socket (outages), killed (lost replies) and frozen with SIGSTOP
 // (timeouts). A small synchronous hiredis client answers the assertions.
+// With a sentinel_config it runs as a Sentinel (`redis-server sentinel.conf
+// --sentinel`), which needs no other package; replicas are plain servers
+// started with extra_args {"--replicaof", "127.0.0.1", PORT}.
 //
 #pragma once
 
 #include "feedwire/config/config.hpp"
 #include "feedwire/daemon/redis.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +29,10 @@ struct redis_server_options {
     bool has_tcp = false;                 // also listen on 127.0.0.1:<free port>
     std::string password;                 // requirepass, empty = none
     std::vector<std::string> extra_args;  // more redis-server arguments
+    // Non-empty: run as a Sentinel with this configuration ("sentinel
+    // monitor ..." lines), written to sentinel.conf in the directory once,
+    // where the Sentinel then keeps its own state across restarts.
+    std::string sentinel_config;
 };
 
 // A reply from the synchronous helper client: the daemon's own reply type.
@@ -64,6 +73,8 @@ public:
     sync_reply command(const std::vector<std::string>& argv) const;
     std::vector<stream_entry> xrange(const std::string& stream) const;
     long long xlen(const std::string& stream) const;
+    // A field of INFO's text ("role", "master_link_status"), empty when absent.
+    std::string info_field(const std::string& section, const std::string& field) const;
 
 private:
     void wait_until_ready() const;
@@ -75,6 +86,13 @@ private:
     pid_t pid_ = -1;
     bool is_paused_ = false;
 };
+
+// After ingestion stops: waits until `stream` has not grown for `quiet` and
+// is_complete() holds (checked only then, as it may cost an XRANGE); false
+// when `limit` passes first. Reconnecting clients may still be delivering.
+bool wait_for_settled_stream(const redis_server& server, const std::string& stream,
+                             const std::function<bool()>& is_complete,
+                             std::chrono::milliseconds quiet, std::chrono::milliseconds limit);
 
 // A redis_config pointing at the server: its Unix socket, or its TCP port.
 inline config::redis_config redis_config_for(const redis_server& server, bool use_tcp = false) {

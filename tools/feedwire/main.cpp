@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
         "Follow a Redis stream of items: readable lines on a terminal, JSON Lines when piped");
     tail_cmd
         ->add_option("--redis", tail.redis_url,
-                     "redis://[user[:password]@]host[:port][/db] or unix:///path?db=N")
+                     "redis://[user[:password]@]host[:port][/db], unix:///path?db=N or "
+                     "redis+sentinel://[user[:password]@]host[:port],.../name[/db]")
         ->capture_default_str();
     tail_cmd->add_option("--stream", tail.stream, "Stream to read")->capture_default_str();
     CLI::Option* group_opt =

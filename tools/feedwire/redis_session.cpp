@@ -3,6 +3,8 @@
 
 #include "feedwire/daemon/hiredis_support.hpp"
 
+#include <optional>
+
 #include <sys/time.h>
 
 namespace feedwire::cli {
@@ -22,11 +24,68 @@ std::string as_string(const redisReply* r) {
     return std::string(r->str, r->len);
 }
 
+namespace {
+
+// The primary's address from the first Sentinel that names one; empty +
+// `error` listing each Sentinel's answer otherwise.
+std::optional<config::redis_endpoint> ask_sentinels(const config::redis_config& cfg,
+                                                    const timeval& tv, std::string& error) {
+    for (const auto& sentinel : cfg.sentinels) {
+        error += (error.empty() ? "" : "; ") + config::describe(sentinel) + ": ";
+        context_ptr c(redisConnectWithTimeout(sentinel.host.c_str(), sentinel.port, tv));
+        if (!c || c->err != 0) {
+            error += c ? c->errstr : "out of memory";
+            continue;
+        }
+        redisSetTimeout(c.get(), tv);
+        const auto run = [&c](const std::vector<std::string>& args) {
+            daemon::argv_arrays argv(args);
+            return reply_ptr(static_cast<redisReply*>(
+                redisCommandArgv(c.get(), argv.argc(), argv.argv(), argv.lengths())));
+        };
+        if (!cfg.sentinel_password.empty()) {
+            auto auth = run({"AUTH", cfg.sentinel_password});
+            if (!auth || auth->type == REDIS_REPLY_ERROR) {
+                error += auth ? as_string(auth.get()) : std::string(c->errstr);
+                continue;
+            }
+        }
+        auto r = run({"SENTINEL", "get-master-addr-by-name", cfg.master_name});
+        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+            error +=
+                r ? (r->type == REDIS_REPLY_ERROR ? as_string(r.get())
+                                                  : "does not know \"" + cfg.master_name + "\"")
+                  : std::string(c->errstr);
+            continue;
+        }
+        const std::string port = as_string(r->element[1]);
+        try {
+            const int n = std::stoi(port);
+            if (n > 0 && n < 65536)
+                return config::redis_endpoint{as_string(r->element[0]),
+                                              static_cast<std::uint16_t>(n)};
+        } catch (const std::exception&) {
+        }
+        error += "bad port \"" + port + "\"";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 bool redis_session::connect(std::chrono::milliseconds timeout,
                             const std::function<void(int)>& on_socket) {
     const timeval tv = to_timeval(timeout);
     if (cfg_.scheme == config::redis_scheme::unix_socket) {
         ctx_.reset(redisConnectUnixWithTimeout(cfg_.socket_path.c_str(), tv));
+    } else if (cfg_.scheme == config::redis_scheme::sentinel) {
+        std::string why;
+        const auto primary = ask_sentinels(cfg_, tv, why);
+        if (!primary) {
+            error_ = "no Sentinel named the primary \"" + cfg_.master_name + "\": " + why;
+            return false;
+        }
+        ctx_.reset(redisConnectWithTimeout(primary->host.c_str(), primary->port, tv));
     } else {
         ctx_.reset(redisConnectWithTimeout(cfg_.host.c_str(), cfg_.port, tv));
     }

@@ -1,5 +1,7 @@
 // One synchronous hiredis connection for the CLI's commands (`tail`,
-// `status`): connect with a timeout, AUTH and SELECT from a redis_config,
+// `status`): connect with a timeout (to the primary the Sentinels name, for
+// a redis+sentinel:// URL: each asked in order, within the same timeout),
+// AUTH and SELECT from a redis_config,
 // then commands one at a time or pipelined. Errors are values: a null reply
 // and error() says why, so each command can name the URL in its message.
 #pragma once

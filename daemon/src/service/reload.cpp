@@ -13,7 +13,9 @@ auto feed_tie(const config::feed_config& f) {
 }
 
 auto redis_tie(const config::redis_config& r) {
-    return std::tie(r.scheme, r.host, r.port, r.socket_path, r.db, r.user, r.password, r.maxlen);
+    return std::tie(r.scheme, r.host, r.port, r.socket_path, r.db, r.user, r.password, r.maxlen,
+                    r.sentinels, r.master_name, r.sentinel_password, r.wait_replicas,
+                    r.wait_timeout);
 }
 
 auto dedup_tie(const config::dedup_config& d) {

@@ -216,6 +216,8 @@ struct service::impl {
         d.disk = disk;
         d.sync_interval = std::max(c.daemon.spool_sync, milliseconds{1});
         d.report = [](const std::string& m) { spdlog::error("{}", m); };
+        d.wait_replicas = c.redis.wait_replicas;
+        d.wait_timeout = c.redis.wait_timeout;
         return d;
     }
 
@@ -228,6 +230,15 @@ struct service::impl {
         redis.set_prelude({delivery_library_load_command()});
         redis.on_state_change([this](bool connected, const std::string& reason) {
             on_redis_state(connected, reason);
+        });
+        redis.on_primary_change([this](const std::string& previous, const std::string& current) {
+            if (previous.empty()) {
+                spdlog::info("redis {}: the Sentinels name the primary at {}",
+                             config::describe(config.redis), current);
+            } else {
+                spdlog::warn("redis {}: failover: the primary moved from {} to {}",
+                             config::describe(config.redis), previous, current);
+            }
         });
         redis.start();
 

@@ -61,6 +61,48 @@ TEST(RedisUrl, RejectsBadForms) {
     }
 }
 
+TEST(RedisUrl, ParsesSentinels) {
+    std::string reason;
+    const auto r = parse_redis_url(
+        "redis+sentinel://app:s%40cret@10.0.0.1:26380,sentinel.example,[::1]:26381/my%2Dmaster/2",
+        reason);
+    ASSERT_TRUE(r) << reason;
+    EXPECT_EQ(r->scheme, redis_scheme::sentinel);
+    EXPECT_EQ(r->user, "app");
+    EXPECT_EQ(r->password, "s@cret");
+    ASSERT_EQ(r->sentinels.size(), 3u);
+    EXPECT_EQ(r->sentinels[0], (redis_endpoint{"10.0.0.1", 26380}));
+    EXPECT_EQ(r->sentinels[1], (redis_endpoint{"sentinel.example", 26379}));
+    EXPECT_EQ(r->sentinels[2], (redis_endpoint{"::1", 26381}));
+    EXPECT_EQ(r->master_name, "my-master");
+    EXPECT_EQ(r->db, 2);
+    EXPECT_EQ(describe(*r),
+              "redis+sentinel://app:***@10.0.0.1:26380,sentinel.example:26379,[::1]:26381/"
+              "my-master/2");
+
+    const auto one = parse_redis_url("redis+sentinel://127.0.0.1/mymaster", reason);
+    ASSERT_TRUE(one) << reason;
+    ASSERT_EQ(one->sentinels.size(), 1u);
+    EXPECT_EQ(one->sentinels[0].port, 26379);
+    EXPECT_EQ(one->db, 0);
+    EXPECT_TRUE(one->password.empty());
+    EXPECT_EQ(describe(*one), "redis+sentinel://127.0.0.1:26379/mymaster/0");
+}
+
+TEST(RedisUrl, RejectsBadSentinelForms) {
+    for (const char* bad :
+         {"redis+sentinel://h1:26379", "redis+sentinel://h1:26379/", "redis+sentinel:///m",
+          "redis+sentinel://h1,/m", "redis+sentinel://h1,h2:0/m", "redis+sentinel://h1:x/m",
+          "redis+sentinel://h1/m/x", "redis+sentinel://u:%zz@h1/m", "redis+sentinel://[::1/m"}) {
+        std::string reason;
+        EXPECT_FALSE(parse_redis_url(bad, reason).has_value()) << bad;
+        EXPECT_FALSE(reason.empty()) << bad;
+    }
+    std::string reason;
+    EXPECT_FALSE(parse_redis_url("redis+sentinel://a:1,b:99999/m", reason));
+    EXPECT_NE(reason.find("Sentinel 2"), std::string::npos) << reason;
+}
+
 TEST(FeedId, DerivedFromHostPathAndQuery) {
     EXPECT_EQ(derive_feed_id("https://tass.com/rss/v2.xml"), "tass.com-rss-v2.xml");
     EXPECT_EQ(derive_feed_id("https://Example.COM/feed/"), "example.com-feed");

@@ -387,5 +387,69 @@ TEST(Loader, IncludeCyclesReadEachFileOnce) {
     EXPECT_EQ(r.config.files, (std::vector<std::string>{"/c/main.toml", "/c/a.toml"}));
 }
 
+TEST(Loader, ReadsSentinelUrlAndReplicaWait) {
+    const auto r = load_one(R"([redis]
+wait_replicas = 1
+sentinel_password = "sentinel-secret"
+url = "redis+sentinel://:data-secret@s1.example:26379,s2.example:26379/feedwire/0"
+wait_timeout = "250ms"
+)");
+    ASSERT_TRUE(r.ok()) << r.errors.front().message;
+    EXPECT_EQ(r.config.redis.scheme, redis_scheme::sentinel);
+    ASSERT_EQ(r.config.redis.sentinels.size(), 2u);
+    EXPECT_EQ(r.config.redis.sentinels[1].host, "s2.example");
+    EXPECT_EQ(r.config.redis.master_name, "feedwire");
+    EXPECT_EQ(r.config.redis.password, "data-secret");
+    // Keys before the url are kept when it is read.
+    EXPECT_EQ(r.config.redis.sentinel_password, "sentinel-secret");
+    EXPECT_EQ(r.config.redis.wait_replicas, 1);
+    EXPECT_EQ(r.config.redis.wait_timeout, 250ms);
+
+    const auto defaults = load_one("[redis]\nurl = \"redis://h\"\n");
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults.config.redis.wait_replicas, 0);
+    EXPECT_EQ(defaults.config.redis.wait_timeout, 1s);
+}
+
+TEST(LoaderErrors, SentinelUrlAndWaitMistakesNameFileLineAndKey) {
+    const auto r = load_one(R"([redis]
+url = "redis+sentinel://s1.example:26379,s2.example:port/feedwire"
+wait_replicas = -1
+)");
+    ASSERT_EQ(r.errors.size(), 2u);
+    EXPECT_EQ(r.errors[0].code, config_errc::bad_redis_url);
+    EXPECT_EQ(r.errors[0].file, "/etc/feedwire/feedwire.toml");
+    EXPECT_EQ(r.errors[0].line, 2);
+    EXPECT_EQ(r.errors[0].key, "redis.url");
+    EXPECT_NE(r.errors[0].message.find("Sentinel 2: port must be"), std::string::npos)
+        << r.errors[0].message;
+    EXPECT_EQ(r.errors[1].key, "redis.wait_replicas");
+    EXPECT_EQ(r.errors[1].line, 3);
+
+    const auto nameless = load_one("[redis]\nurl = \"redis+sentinel://s1.example:26379\"\n");
+    ASSERT_EQ(nameless.errors.size(), 1u);
+    EXPECT_EQ(nameless.errors[0].code, config_errc::bad_redis_url);
+    EXPECT_NE(nameless.errors[0].message.find("missing the name"), std::string::npos);
+
+    const auto slow = load_one(R"([redis]
+url = "redis+sentinel://s1.example/feedwire"
+command_timeout = "2s"
+wait_replicas = 1
+wait_timeout = "5s"
+)");
+    ASSERT_EQ(slow.errors.size(), 1u);
+    EXPECT_EQ(slow.errors[0].key, "redis.wait_timeout");
+    EXPECT_EQ(slow.errors[0].line, 5);
+    EXPECT_NE(slow.errors[0].message.find("command_timeout"), std::string::npos);
+
+    const auto plain = load_one(R"([redis]
+url = "redis://h"
+sentinel_password = "x"
+)");
+    ASSERT_EQ(plain.errors.size(), 1u);
+    EXPECT_EQ(plain.errors[0].key, "redis.sentinel_password");
+    EXPECT_EQ(plain.errors[0].line, 3);
+}
+
 }  // namespace
 }  // namespace feedwire::config

@@ -21,7 +21,8 @@ enum class config_errc {
     bad_value,        // right type, value out of range or malformed
     bad_duration,     // not "90s", "5m", "1h30m", "250ms"
     bad_size,         // not "10MiB", "512KiB", "1GB", 1000
-    bad_redis_url,    // not redis://[user[:pass]@]host[:port][/db] or unix:///path
+    bad_redis_url,    // not redis://[user[:pass]@]host[:port][/db], unix:///path or
+                      // redis+sentinel://[user[:pass]@]host[:port],.../name[/db]
     duplicate_id,     // two feeds with one id
     missing_url,      // a feed without url
     bad_url,          // feed url not http(s)
@@ -38,7 +39,15 @@ struct config_error {
     std::string message;
 };
 
-enum class redis_scheme { tcp, unix_socket };
+// sentinel: the primary is whatever the Sentinels name for master_name,
+// asked again at every (re)connect.
+enum class redis_scheme { tcp, unix_socket, sentinel };
+
+struct redis_endpoint {
+    std::string host;
+    std::uint16_t port = 0;
+    bool operator==(const redis_endpoint&) const = default;
+};
 
 struct redis_config {
     redis_scheme scheme = redis_scheme::tcp;
@@ -46,8 +55,21 @@ struct redis_config {
     std::uint16_t port = 6379;
     std::string socket_path;  // scheme unix_socket only
     int db = 0;
+    // For the data nodes (the primary), not for the Sentinels.
     std::string user;
     std::string password;
+    // Scheme sentinel only: the Sentinels, asked in this order, and the
+    // name they monitor the primary under.
+    std::vector<redis_endpoint> sentinels;
+    std::string master_name;
+    // AUTH for the Sentinels (`sentinel_password` in [redis]), when their
+    // configuration has requirepass.
+    std::string sentinel_password;
+    // An item counts as delivered (leaves the spool, lets its feed's state
+    // advance) only once `WAIT wait_replicas wait_timeout` after its FCALL
+    // says that many replicas hold it. 0: no WAIT.
+    int wait_replicas = 0;
+    std::chrono::milliseconds wait_timeout{std::chrono::seconds{1}};
     // MAXLEN ~ for every stream (issue 3: "default 100000 per stream").
     std::uint64_t maxlen = 100000;
     // Connecting (TCP or socket, AUTH, SELECT, loading the function) must
@@ -137,12 +159,17 @@ struct configuration {
 };
 
 // redis://[user[:password]@]host[:port][/db], host may be [IPv6];
-// unix:///path/to.sock[?db=N]. rediss:// is rejected: Debian 12's hiredis
-// 0.14 has no TLS. Userinfo is percent-decoded. nullopt + reason on error.
+// unix:///path/to.sock[?db=N];
+// redis+sentinel://[user[:password]@]host[:port][,host[:port]...]/name[/db]
+// (Sentinel ports default to 26379; user and password are the data
+// nodes'). rediss:// is rejected: Debian 12's hiredis 0.14 has no TLS.
+// Userinfo is percent-decoded. nullopt + reason on error.
 std::optional<redis_config> parse_redis_url(std::string_view url, std::string& reason);
 
 // The URL for humans: the password is never shown.
 std::string describe(const redis_config& redis);
+// host:port, [IPv6]:port.
+std::string describe(const redis_endpoint& where);
 
 // "FILE:LINE: key: [severity]message" (LINE and key when known), as
 // compilers print diagnostics, so editors jump to the line.

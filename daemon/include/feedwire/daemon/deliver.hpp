@@ -192,6 +192,13 @@ struct deliverer_options {
     // attempts per item, with the client reconnecting in between.
     int max_attempts = 1000;
     std::chrono::milliseconds retry_delay{std::chrono::milliseconds{500}};
+    // Above 0, every FCALL is followed by `WAIT wait_replicas wait_timeout`
+    // (redis_client::command_and_wait), and its items count as delivered,
+    // and leave the spool, only when that many replicas acknowledged it;
+    // fewer is an unknown outcome like a lost reply (sent again, or
+    // spooled). 0: no WAIT, no extra round trip.
+    int wait_replicas = 0;
+    std::chrono::milliseconds wait_timeout{std::chrono::seconds{1}};
 };
 
 class deliverer {

@@ -17,6 +17,15 @@
 // before any queued command; a prelude answered with an error drops the
 // connection and retries later (-LOADING after a restart is the common case).
 //
+// With a redis+sentinel:// URL, every (re)connect first asks the Sentinels,
+// in the order given, for the primary (SENTINEL get-master-addr-by-name,
+// each Sentinel within connect_timeout and command_timeout, through a
+// redis_client of its own), connects there, and checks that ROLE says
+// master before the prelude. A node that answers -READONLY (demoted by a
+// failover, or a replica named by a stale URL) drops the connection: every
+// command in flight fails with is_outcome_unknown, and the next connect
+// asks the Sentinels again. So does any lost connection.
+//
 // Not thread-safe: call from the io_context's thread.
 #pragma once
 
@@ -50,6 +59,10 @@ enum class redis_errc {
     timeout,       // no reply within command_timeout: outcome unknown
     queue_full,    // not sent: the local queue is at max_queue
     stopped,       // not sent: the client was stopped
+    // command_and_wait: the command ran on the primary, but WAIT did not
+    // see enough replicas acknowledge it in time: outcome unknown (a
+    // failover could still lose it).
+    not_replicated,
 };
 
 struct redis_error {
@@ -57,7 +70,8 @@ struct redis_error {
     std::string message;
     // True when the command may have run on the server.
     bool is_outcome_unknown() const {
-        return code == redis_errc::disconnected || code == redis_errc::timeout;
+        return code == redis_errc::disconnected || code == redis_errc::timeout ||
+               code == redis_errc::not_replicated;
     }
 };
 
@@ -78,6 +92,10 @@ public:
     // connected == true once AUTH, SELECT and the prelude succeeded;
     // reason says why the connection failed or went away otherwise.
     using state_handler = std::function<void(bool connected, const std::string& reason)>;
+    // Sentinel URLs: the primary's address (host:port) at each connect where
+    // it is not the one before; `previous` is empty at the first.
+    using primary_handler =
+        std::function<void(const std::string& previous, const std::string& current)>;
 
     redis_client(boost::asio::io_context& io, config::redis_config where,
                  redis_options options = {});
@@ -88,6 +106,7 @@ public:
     // Commands sent after every (re)connect, before queued ones.
     void set_prelude(std::vector<std::vector<std::string>> commands);
     void on_state_change(state_handler handler);
+    void on_primary_change(primary_handler handler);
 
     void start();  // begins connecting; returns at once
     // Fails every queued command with `stopped`, disconnects; handlers of
@@ -96,6 +115,13 @@ public:
 
     // Binary-safe argv. The handler runs on the io_context exactly once.
     void command(std::vector<std::string> argv, reply_handler handler);
+    // The command, then `WAIT replicas timeout` right behind it on the same
+    // connection (so WAIT covers it). The handler gets the command's reply
+    // once WAIT counted at least `replicas` replicas, not_replicated when
+    // fewer, and an error reply of the command as it is. replicas <= 0 is
+    // command().
+    void command_and_wait(std::vector<std::string> argv, int replicas,
+                          std::chrono::milliseconds timeout, reply_handler handler);
 
     bool is_connected() const;
     std::size_t queued() const;     // waiting to be sent
