@@ -146,8 +146,13 @@ struct service::impl {
           sched(scheduler_limits{static_cast<std::size_t>(config.daemon.per_host_connections),
                                  config.daemon.per_host_spacing}),
           instance_id(resolve_instance_id(config.daemon)) {
+        // Leases, and the silence after which a member counts as gone, last
+        // half of instance_ttl and are renewed every quarter: a killed
+        // instance's hosts are free within half the ttl, seen by the others
+        // within a quarter more, and their overdue feeds start within the
+        // last quarter (schedule_added): polled again within the ttl.
         if (options.mode == run_mode::daemon)
-            leases = std::make_unique<host_leases>(instance_id, config.daemon.instance_ttl);
+            leases = std::make_unique<host_leases>(instance_id, config.daemon.instance_ttl / 2);
     }
 
     // The configured id, or "<hostname>:<state_dir>": stable across
@@ -415,7 +420,7 @@ struct service::impl {
         if (is_once() && once_remaining == 0) return begin_stop("nothing to poll");
         if (leases) {
             spdlog::info("instance {}: sharing the feeds by host through redis (ttl {} ms)",
-                         instance_id, leases->ttl().count());
+                         instance_id, config.daemon.instance_ttl.count());
             on_member_tick();
         }
         arm_poll_timer();
@@ -438,7 +443,7 @@ struct service::impl {
         return out;
     }
 
-    // Every ttl/3: the heartbeat, whose reply (the live members) drives
+    // Every ttl/4: the heartbeat, whose reply (the live members) drives
     // the leases' renewals, takeovers and hand-overs.
     // Also while stopping: polls in flight keep their hosts' leases.
     void on_member_tick() {
@@ -455,7 +460,7 @@ struct service::impl {
                           [this](redis_result r) { on_heartbeat(std::move(r)); });
         }
         on_lease_events(events);
-        member_timer.expires_after(leases->ttl() / 3);
+        member_timer.expires_after(leases->ttl() / 2);
         member_timer.async_wait([this](const boost::system::error_code& ec) {
             if (!ec) on_member_tick();
         });
@@ -1229,7 +1234,11 @@ struct service::impl {
         }
         const steady_time now = clock.steady_now();
         const system_time sys_now = clock.system_now();
-        steady_time due = initial_due(now, 0, 1, options.startup_spread, jitter());
+        // Feeds of a host taken over start within a quarter of the ttl.
+        const auto spread =
+            leases ? std::min<milliseconds>(options.startup_spread, config.daemon.instance_ttl / 4)
+                   : options.startup_spread;
+        steady_time due = initial_due(now, 0, 1, spread, jitter());
         if (has_future_poll(rt, sys_now))
             due = now + std::min<std::chrono::nanoseconds>(rt.state.next_poll - sys_now,
                                                            config.daemon.max_interval);
