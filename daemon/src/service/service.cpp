@@ -561,6 +561,7 @@ struct service::impl {
         for (const auto& e : events) what[e.host] = e.what;
         std::size_t gained = 0;
         std::size_t lost = 0;
+        std::vector<std::string> taken;
         for (const auto& id : order) {
             auto& rt = feeds.at(id);
             auto it = what.find(rt.lease_host);
@@ -571,14 +572,21 @@ struct service::impl {
                 continue;
             }
             if (rt.is_polling || sched.contains(id)) continue;
-            ++gained;
+            taken.push_back(id);
+        }
+        // Feeds without a saved next poll start in the order of the
+        // configuration, each in its slot of the spread, as at start-up.
+        gained = taken.size();
+        for (std::size_t slot = 0; slot < taken.size(); ++slot) {
+            const std::string& id = taken[slot];
+            const std::uint64_t serial = feeds.at(id).serial;
             if (!redis.is_connected()) {
-                schedule_added(id, rt.serial, std::nullopt);
+                schedule_added(id, serial, std::nullopt, slot, gained);
                 continue;
             }
             redis.command({"HGETALL", feed_state_key(id)},
-                          [this, id, serial = rt.serial](redis_result r) {
-                              schedule_added(id, serial, std::move(r));
+                          [this, id, serial, slot, gained](redis_result r) {
+                              schedule_added(id, serial, std::move(r), slot, gained);
                           });
         }
         spdlog::debug("instance {}: {} hosts changed hands: {} feeds taken, {} given up",
@@ -1215,7 +1223,8 @@ struct service::impl {
     }
 
     void schedule_added(const std::string& id, std::uint64_t serial,
-                        std::optional<redis_result> saved) {
+                        std::optional<redis_result> saved, std::size_t slot = 0,
+                        std::size_t slots = 1) {
         auto it = feeds.find(id);
         if (it == feeds.end() || it->second.serial != serial || it->second.is_polling ||
             sched.contains(id) || !it->second.config.enabled || !owns(it->second))
@@ -1238,7 +1247,7 @@ struct service::impl {
         const auto spread =
             leases ? std::min<milliseconds>(options.startup_spread, config.daemon.instance_ttl / 4)
                    : options.startup_spread;
-        steady_time due = initial_due(now, 0, 1, spread, jitter());
+        steady_time due = initial_due(now, slot, slots, spread, jitter());
         if (has_future_poll(rt, sys_now))
             due = now + std::min<std::chrono::nanoseconds>(rt.state.next_poll - sys_now,
                                                            config.daemon.max_interval);
