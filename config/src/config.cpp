@@ -209,6 +209,22 @@ std::string describe(const redis_endpoint& where) {
     return (is_ipv6 ? "[" + where.host + "]" : where.host) + ':' + std::to_string(where.port);
 }
 
+std::optional<redis_endpoint> sentinel_primary(bool is_pair, std::string_view host,
+                                               std::string_view port, std::string_view master_name,
+                                               std::string& reason) {
+    if (!is_pair || host.empty()) {
+        reason = "does not know a primary named \"" + std::string(master_name) + "\"";
+        return std::nullopt;
+    }
+    std::uint16_t n = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+    if (ec != std::errc{} || end != port.data() + port.size() || n == 0) {
+        reason = "named the primary at a bad port \"" + std::string(port) + "\"";
+        return std::nullopt;
+    }
+    return redis_endpoint{std::string(host), n};
+}
+
 std::string describe(const redis_config& redis) {
     if (redis.scheme == redis_scheme::unix_socket) {
         std::string s = "unix://" + redis.socket_path;

@@ -580,18 +580,6 @@ std::string_view delivery_library_source() {
     return whole;
 }
 
-std::uint64_t lsh_band_hash(std::size_t band, std::uint16_t first_bin, std::uint16_t second_bin) {
-    // The finalizer of SplitMix64 over band number and rows.
-    std::uint64_t v = (static_cast<std::uint64_t>(band) << 32U) |
-                      (static_cast<std::uint64_t>(first_bin) << 16U) | second_bin;
-    v ^= v >> 30U;
-    v *= 0xBF58476D1CE4E5B9ULL;
-    v ^= v >> 27U;
-    v *= 0x94D049BB133111EBULL;
-    v ^= v >> 31U;
-    return v >> 16U;
-}
-
 std::vector<std::string> delivery_library_load_command() {
     return {"FUNCTION", "LOAD", "REPLACE", std::string(delivery_library_source())};
 }
@@ -649,9 +637,7 @@ delivery_payload prepare_delivery(const feeds::item& item) {
         for (auto bin : m->bins) put(bin);
         // Each band's 48-bit hash, big-endian: its low 32 bits place it in
         // a near index, the high 16 are its tag (near_blob()).
-        static_assert(feeds::minhash_band_rows == 2);
-        for (std::size_t band = 0; band < feeds::minhash_bands; ++band) {
-            const std::uint64_t h = lsh_band_hash(band, m->bins[2 * band], m->bins[2 * band + 1]);
+        for (const std::uint64_t h : feeds::lsh_band_hashes(*m)) {
             for (int shift = 40; shift >= 0; shift -= 8) {
                 p.minhash.push_back(static_cast<char>((h >> static_cast<unsigned>(shift)) & 0xFFU));
             }

@@ -410,21 +410,16 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     void on_sentinel_reply(std::size_t index, const redis_result& r) {
         if (!r) return sentinel_failed(index, r.error().message);
         if (r->is_error()) return sentinel_failed(index, r->str);
-        std::uint16_t port = 0;
-        if (r->type != redis_reply::kind::array || r->elements.size() != 2) {
-            return sentinel_failed(index,
-                                   "does not know a primary named \"" + where_.master_name + "\"");
-        }
-        const std::string& port_text = r->elements[1].str;
-        const auto [end, ec] =
-            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (ec != std::errc{} || end != port_text.data() + port_text.size() || port == 0) {
-            return sentinel_failed(index, "named the primary at a bad port \"" + port_text + "\"");
-        }
-        const std::string host = r->elements[0].str;
+        const bool is_pair = r->type == redis_reply::kind::array && r->elements.size() == 2;
+        std::string why;
+        const auto primary = config::sentinel_primary(
+            is_pair, is_pair ? std::string_view(r->elements[0].str) : std::string_view{},
+            is_pair ? std::string_view(r->elements[1].str) : std::string_view{}, where_.master_name,
+            why);
+        if (!primary) return sentinel_failed(index, why);
         retire_probe();
-        address_ = config::describe(config::redis_endpoint{host, port});
-        open(host, port);
+        address_ = config::describe(*primary);
+        open(primary->host, primary->port);
     }
 
     // --- connecting --------------------------------------------------------

@@ -249,25 +249,22 @@ bool is_near_duplicate(const minhash& a, const minhash& b) {
     return j >= near_duplicate_jaccard || estimate_containment(a, b) >= near_duplicate_containment;
 }
 
-std::vector<std::string> lsh_band_keys(const minhash& m) {
-    static constexpr char hex[] = "0123456789abcdef";
-    static_assert(minhash_bands * minhash_band_rows <= minhash_bins);
-    std::vector<std::string> keys;
-    keys.reserve(minhash_bands);
+std::array<std::uint64_t, minhash_bands> lsh_band_hashes(const minhash& m) {
+    static_assert(minhash_bands * minhash_band_rows <= minhash_bins && minhash_band_rows == 2);
+    std::array<std::uint64_t, minhash_bands> out{};
     for (std::size_t band = 0; band < minhash_bands; ++band) {
-        std::string key(version_prefix);
-        key.push_back(hex[band >> 4U]);
-        key.push_back(hex[band & 0xFU]);
-        for (std::size_t row = 0; row < minhash_band_rows; ++row) {
-            const std::uint16_t v = m.bins[band * minhash_band_rows + row];
-            for (unsigned shift = 12;; shift -= 4) {
-                key.push_back(hex[(v >> shift) & 0xFU]);
-                if (shift == 0) break;
-            }
-        }
-        keys.push_back(std::move(key));
+        // The finalizer of SplitMix64 over the band's number and rows.
+        std::uint64_t v = (static_cast<std::uint64_t>(band) << 32U) |
+                          (static_cast<std::uint64_t>(m.bins[2 * band]) << 16U) |
+                          m.bins[2 * band + 1];
+        v ^= v >> 30U;
+        v *= 0xBF58476D1CE4E5B9ULL;
+        v ^= v >> 27U;
+        v *= 0x94D049BB133111EBULL;
+        v ^= v >> 31U;
+        out[band] = v >> 16U;
     }
-    return keys;
+    return out;
 }
 
 }  // namespace feedwire::feeds

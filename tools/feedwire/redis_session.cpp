@@ -51,22 +51,18 @@ std::optional<config::redis_endpoint> ask_sentinels(const config::redis_config& 
             }
         }
         auto r = run({"SENTINEL", "get-master-addr-by-name", cfg.master_name});
-        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-            error +=
-                r ? (r->type == REDIS_REPLY_ERROR ? as_string(r.get())
-                                                  : "does not know \"" + cfg.master_name + "\"")
-                  : std::string(c->errstr);
+        if (!r || r->type == REDIS_REPLY_ERROR) {
+            error += r ? as_string(r.get()) : std::string(c->errstr);
             continue;
         }
-        const std::string port = as_string(r->element[1]);
-        try {
-            const int n = std::stoi(port);
-            if (n > 0 && n < 65536)
-                return config::redis_endpoint{as_string(r->element[0]),
-                                              static_cast<std::uint16_t>(n)};
-        } catch (const std::exception&) {
+        const bool is_pair = r->type == REDIS_REPLY_ARRAY && r->elements == 2;
+        std::string why;
+        if (auto primary = config::sentinel_primary(
+                is_pair, is_pair ? as_string(r->element[0]) : "",
+                is_pair ? as_string(r->element[1]) : "", cfg.master_name, why)) {
+            return primary;
         }
-        error += "bad port \"" + port + "\"";
+        error += why;
     }
     return std::nullopt;
 }

@@ -559,7 +559,6 @@ struct service::impl {
         if (events.empty()) return;
         std::map<std::string, lease_event::kind> what;
         for (const auto& e : events) what[e.host] = e.what;
-        std::size_t gained = 0;
         std::size_t lost = 0;
         std::vector<std::string> taken;
         for (const auto& id : order) {
@@ -576,7 +575,7 @@ struct service::impl {
         }
         // Feeds without a saved next poll start in the order of the
         // configuration, each in its slot of the spread, as at start-up.
-        gained = taken.size();
+        const std::size_t gained = taken.size();
         for (std::size_t slot = 0; slot < taken.size(); ++slot) {
             const std::string& id = taken[slot];
             const std::uint64_t serial = feeds.at(id).serial;

@@ -19,6 +19,20 @@ TEST(RedisUrl, ParsesUserPasswordHostPortDb) {
     EXPECT_EQ(describe(*r), "redis://feedwire:***@redis.example:6380/3");
 }
 
+TEST(RedisUrl, SentinelReplyNamesThePrimaryOrSaysWhy) {
+    std::string why;
+    const auto p = sentinel_primary(true, "10.0.0.7", "6380", "news", why);
+    ASSERT_TRUE(p) << why;
+    EXPECT_EQ(p->host, "10.0.0.7");
+    EXPECT_EQ(p->port, 6380);
+    EXPECT_FALSE(sentinel_primary(false, "", "", "news", why));
+    EXPECT_EQ(why, "does not know a primary named \"news\"");
+    for (const char* port : {"0", "65536", "63x", "", "-1"}) {
+        EXPECT_FALSE(sentinel_primary(true, "h", port, "news", why)) << port;
+        EXPECT_EQ(why, std::string("named the primary at a bad port \"") + port + "\"");
+    }
+}
+
 TEST(RedisUrl, HostAloneTakesDefaults) {
     std::string reason;
     const auto r = parse_redis_url("redis://localhost", reason);

@@ -173,16 +173,27 @@ TEST(Minhash, ShortTextsNeedAlmostTheSameWords) {
     EXPECT_TRUE(is_near_duplicate(a, a));
 }
 
-TEST(Minhash, BandKeys) {
+TEST(Minhash, BandHashes) {
     const auto a = decoded(minhash_signature(story(8)));
-    const auto keys = lsh_band_keys(a);
-    ASSERT_EQ(keys.size(), minhash_bands);
-    EXPECT_EQ(keys[0].size(), 2u + 2u + 4u * minhash_band_rows);
-    EXPECT_EQ(keys[0].substr(0, 4), "1:00");
-    EXPECT_EQ(keys[31].substr(0, 4), "1:1f");
-    EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), keys.size());
-    const auto unrelated = lsh_band_keys(decoded(minhash_signature(story(9))));
-    for (const auto& k : unrelated) EXPECT_EQ(std::count(keys.begin(), keys.end(), k), 0) << k;
+    const auto bands = lsh_band_hashes(a);
+    for (const auto h : bands) EXPECT_LT(h, 1ULL << 48U);
+    EXPECT_EQ(std::set<std::uint64_t>(bands.begin(), bands.end()).size(), bands.size());
+    // The band number is part of the hash: equal rows in two bands land apart.
+    auto same_rows = a;
+    same_rows.bins[2] = a.bins[0];
+    same_rows.bins[3] = a.bins[1];
+    const auto moved = lsh_band_hashes(same_rows);
+    EXPECT_EQ(moved[0], bands[0]);
+    EXPECT_NE(moved[1], moved[0]);
+    // Row order counts too.
+    auto swapped = a;
+    std::swap(swapped.bins[0], swapped.bins[1]);
+    if (a.bins[0] != a.bins[1]) {
+        EXPECT_NE(lsh_band_hashes(swapped)[0], bands[0]);
+    }
+    EXPECT_EQ(lsh_band_hashes(swapped)[1], bands[1]);
+    const auto unrelated = lsh_band_hashes(decoded(minhash_signature(story(9))));
+    for (const auto h : unrelated) EXPECT_EQ(std::count(bands.begin(), bands.end(), h), 0) << h;
 }
 
 struct labelled_pair {
@@ -248,11 +259,10 @@ TEST(NearDuplicate, BandingFindsTheLabelledDuplicates) {
     for (const auto& p : pairs) {
         if (!p.is_duplicate) continue;
         ++duplicates;
-        const auto ka = lsh_band_keys(p.a);
-        const auto kb = lsh_band_keys(p.b);
-        const bool shares = std::any_of(ka.begin(), ka.end(), [&](const std::string& k) {
-            return std::find(kb.begin(), kb.end(), k) != kb.end();
-        });
+        const auto ka = lsh_band_hashes(p.a);
+        const auto kb = lsh_band_hashes(p.b);
+        bool shares = false;  // in the same band: the hash includes its number
+        for (std::size_t band = 0; band < minhash_bands; ++band) shares |= ka[band] == kb[band];
         if (shares) {
             ++found;
         } else {

@@ -171,6 +171,14 @@ std::string describe(const redis_config& redis);
 // host:port, [IPv6]:port.
 std::string describe(const redis_endpoint& where);
 
+// The primary named by a Sentinel's reply to SENTINEL
+// get-master-addr-by-name: `fields` are the reply's strings (host, port),
+// `is_pair` whether the reply was an array of two. nullopt + reason when it
+// does not name one (an unknown master_name) or names a bad port.
+std::optional<redis_endpoint> sentinel_primary(bool is_pair, std::string_view host,
+                                               std::string_view port, std::string_view master_name,
+                                               std::string& reason);
+
 // "FILE:LINE: key: [severity]message" (LINE and key when known), as
 // compilers print diagnostics, so editors jump to the line.
 std::string describe(const config_error& error, std::string_view severity = {});

@@ -97,10 +97,6 @@ inline constexpr std::chrono::seconds exact_epoch{std::chrono::hours{24 * 10}};
 std::string entries_key(const std::string& feed_id, std::int64_t epoch);
 std::string articles_key(std::int64_t epoch);
 // Near keys: epochs as long as the window (in seconds, part of the name).
-// An LSH band (its number and its two rows) as the 48-bit hash by which
-// the function places it in a near index: every daemon sharing one must
-// agree.
-std::uint64_t lsh_band_hash(std::size_t band, std::uint16_t first_bin, std::uint16_t second_bin);
 std::string near_index_key(std::chrono::seconds window, std::uint64_t cells, std::int64_t epoch);
 std::string near_key(std::chrono::seconds window, std::int64_t epoch);
 // Where consumers look up which feeds carried the item `uri`.

@@ -75,7 +75,7 @@ std::string content_fingerprint(std::string_view headline, std::string_view body
 // changed name is a third of it: containment is not used and Jaccard must
 // reach 0.8.
 //
-// Candidates (lsh_band_keys): 32 bands of 2 bins each. Two texts share at
+// Candidates (lsh_band_hashes): 32 bands of 2 bins each. Two texts share at
 // least one band key with probability 1 - (1 - J^2)^32: 0.87 at J = 0.25,
 // 0.985 at J = 0.36 (containment 0.8 with the shorter text half the
 // longer), above 0.9999 at J = 0.6; about 0.03 for texts of one topic that
@@ -118,8 +118,9 @@ double estimate_containment(const minhash& a, const minhash& b);
 // The rule above.
 bool is_near_duplicate(const minhash& a, const minhash& b);
 
-// One key per band ("1:" + band as 2 hex digits + its bins as 8 hex
-// digits): texts that share a key are candidates for is_near_duplicate.
-std::vector<std::string> lsh_band_keys(const minhash& m);
+// One 48-bit hash per band, of the band's number and its rows: texts that
+// share one are candidates for is_near_duplicate. It places the band in
+// the shared near index in Redis, so every daemon must compute it alike.
+std::array<std::uint64_t, minhash_bands> lsh_band_hashes(const minhash& m);
 
 }  // namespace feedwire::feeds
