@@ -35,7 +35,7 @@ namespace {
 namespace asio = boost::asio;
 
 // KEYS: the feed's entry hashes, then the article hashes (one per exact
-// epoch, newest first), the near-duplicate index strings and the
+// epoch, newest first), the near-duplicate index string, the
 // near-duplicate records (one per near epoch, newest first), then the
 // streams.
 // ARGV: maxlen, feed, exact epochs, near epochs, EXPIREAT of the newest
@@ -99,13 +99,14 @@ local function bitfield(key, ops)
     return out
 end
 
--- A near index is a string of 48-bit cells, one per band hash modulo the
--- cell count: the newest item whose band fell there (0: none). A cell
+-- The near index is a string of 48-bit cells, one per band hash modulo
+-- the cell count: the newest item whose band fell there (0: none). A cell
 -- holds 16 more bits of the band's hash (its tag: bands that merely share
 -- a cell are no candidates) and the item's 32-bit ref, the first four
 -- bytes of its entry hash (0 read as 1). 48 bits stay exact in Lua's
 -- numbers. The client sends each band's cell offset ("#n") and value as
--- text, so the function formats no numbers.
+-- text. One index serves every window: a cell is overwritten by newer
+-- items, and a ref whose record (kept per window) is gone is no candidate.
 local TWO32 = 4294967296
 local function ref_of(eh)
     local b1, b2, b3, b4 = string.byte(eh, 1, 4)
@@ -160,15 +161,15 @@ end
 
 local function deliver(keys, args)
     local ne, nn = tonumber(args[3]), tonumber(args[4])
-    local nstreams = #keys - 2 * ne - 2 * nn
+    local nstreams = #keys - 2 * ne - 1 - nn
     if #args < 8 or (#args - 8) % 7 ~= 0 or not ne or not nn or ne < 1 or nn < 1
         or nstreams < 1 or #args[7] ~= nstreams then
         return redis.error_reply('ERR feedwire_deliver: wrong number of arguments')
     end
     local maxlen, feed = args[1], args[2]
     local exact_until, near_until, actions, retention = args[5], args[6], args[7], args[8]
-    local E, A, B, N = 1, 1 + ne, 1 + 2 * ne, 1 + 2 * ne + nn
-    local S = 1 + 2 * ne + 2 * nn
+    local E, A, B, N = 1, 1 + ne, 1 + 2 * ne, 2 + 2 * ne
+    local S = 2 + 2 * ne + nn
     local count = (#args - 8) / 7
     local near_on = string.find(actions, '[md]') ~= nil
 
@@ -181,7 +182,7 @@ local function deliver(keys, args)
     -- text changed. Their canonical url and content are looked up across
     -- feeds, and their bands for near-duplicates.
     local candidates, afields, item_bands, item_tags = {}, {}, {}, {}
-    local wanted_cell, cell_list, item_values = {}, {}, {}
+    local item_values, banded = {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
         local blob, sig = args[at + 1], args[at + 2]
@@ -208,12 +209,8 @@ local function deliver(keys, args)
                 for b = 1, 32 do
                     local t1, t2 = byte(sig, 257 + 2 * b, 258 + 2 * b)
                     tags[b] = t1 * 256 + t2
-                    local cell = mine[b]
-                    if not wanted_cell[cell] then
-                        wanted_cell[cell] = true
-                        cell_list[#cell_list + 1] = cell
-                    end
                 end
+                banded[#banded + 1] = k
                 item_values[k] = values
                 item_bands[k] = mine
                 item_tags[k] = tags
@@ -239,42 +236,46 @@ local function deliver(keys, args)
             if v and string.byte(v, 1) == 0 then articles[afields[i]] = resolved[v] end
         end
     end
-    -- The cells the candidates' bands fall in, in every near epoch (newest
-    -- first).
-    local cell_values = {}
-    if #cell_list > 0 then
-        local ops = {}
-        for i = 1, #cell_list do
-            ops[#ops + 1] = 'GET'; ops[#ops + 1] = 'u48'; ops[#ops + 1] = cell_list[i]
-        end
-        for e = 0, nn - 1 do
-            local values = bitfield(keys[B + e], ops)
-            for i = 1, #cell_list do
-                local v = values[i]
-                if v ~= 0 then
-                    local list = cell_values[cell_list[i]] or {}
-                    cell_values[cell_list[i]] = list
-                    list[#list + 1] = v
-                end
+    -- The candidates' bands go into the index at once: BITFIELD SET answers
+    -- what each cell held before, which is the lookup, in one pass over the
+    -- cells. When an earlier item of this batch wrote the cell first, the
+    -- value the batch found there counts (pre): an item of the same feed is
+    -- no near-duplicate anyway. Cells of items that end up not indexed are
+    -- put back at the end. Each candidate's refs are those in its bands'
+    -- cells with its band's tag.
+    local pre, item_refs, refs, ref_list = {}, {}, {}, {}
+    if #banded > 0 then
+        local ops, n = {}, 0
+        for i = 1, #banded do
+            local k = banded[i]
+            local mine, values = item_bands[k], item_values[k]
+            for b = 1, 32 do
+                ops[n + 1] = 'SET'; ops[n + 2] = 'u48'; ops[n + 3] = mine[b]; ops[n + 4] = values[b]
+                n = n + 4
             end
         end
-    end
-    -- Each candidate's refs: those in its bands' cells with its band's tag.
-    local item_refs, refs, ref_list = {}, {}, {}
-    for k, mine in pairs(item_bands) do
-        local tags, found = item_tags[k], {}
-        for b = 1, 32 do
-            local list = cell_values[mine[b]] or {}
-            for p = 1, #list do
-                local cell = list[p]
-                if math.floor(cell / TWO32) == tags[b] then
-                    local r = cell % TWO32
+        local old = bitfield(keys[B], ops)
+        redis.call('EXPIREAT', keys[B], near_until)
+        local at = 0
+        for i = 1, #banded do
+            local k = banded[i]
+            local mine, tags, found = item_bands[k], item_tags[k], {}
+            for b = 1, 32 do
+                at = at + 1
+                local cell = mine[b]
+                local v = pre[cell]
+                if v == nil then
+                    v = old[at]
+                    pre[cell] = v
+                end
+                if v ~= 0 and math.floor(v / TWO32) == tags[b] then
+                    local r = v % TWO32
                     found[#found + 1] = r
                     if not refs[r] then refs[r] = true; ref_list[#ref_list + 1] = r end
                 end
             end
+            item_refs[k] = found
         end
-        item_refs[k] = found
     end
     -- The records of every ref found: signature, feed, root uri.
     local near_records = {}
@@ -296,7 +297,7 @@ local function deliver(keys, args)
 
     -- 3. Each item in order, seeing what the items before it wrote.
     local entry_writes, article_writes, near_writes = {}, {}, {}
-    local written_entry, written_cell, written_cells = {}, {}, {}
+    local written_entry, indexed = {}, {}
     local out = {}
     local names = {'url', 'headline', 'versioncreated'}
     for k = 1, count do
@@ -460,14 +461,9 @@ local function deliver(keys, args)
                 -- not indexed: its root already is, and a dispatch that
                 -- hundreds of outlets republish must not fill the bands
                 -- with copies that every later copy is compared with.
-                local ref = ref_of(eh)
-                near_writes[#near_writes + 1] = ref_field(ref)
+                near_writes[#near_writes + 1] = ref_field(ref_of(eh))
                 near_writes[#near_writes + 1] = string.sub(sig, 1, 258) .. feed .. '\n' .. (duplicate_of or uri)
-                for b = 1, 32 do
-                    local cell = item_bands[k][b]
-                    if not written_cell[cell] then written_cells[#written_cells + 1] = cell end
-                    written_cell[cell] = item_values[k][b]
-                end
+                indexed[k] = true
             end
         end
         out[#out + 1] = status
@@ -483,15 +479,43 @@ local function deliver(keys, args)
         redis.call('HSET', keys[A], unpack(article_writes))
         redis.call('EXPIREAT', keys[A], exact_until)
     end
-    if #near_writes > 0 then
-        local ops = {}
-        for i = 1, #written_cells do
-            local cell = written_cells[i]
-            ops[#ops + 1] = 'SET'; ops[#ops + 1] = 'u48'; ops[#ops + 1] = cell
-            ops[#ops + 1] = written_cell[cell]
+    -- Items whose bands went in but that are not indexed (a duplicate
+    -- found in another feed, a near-duplicate, one not delivered): each
+    -- cell such an item wrote last gets the value of the last indexed item
+    -- of the batch that wrote it, or back the value from before the batch.
+    local restore = false
+    for i = 1, #banded do
+        if not indexed[banded[i]] then restore = true; break end
+    end
+    if restore then
+        local final, last = {}, {}
+        for i = 1, #banded do
+            local k = banded[i]
+            local mine, values = item_bands[k], item_values[k]
+            for b = 1, 32 do
+                last[mine[b]] = k
+                if indexed[k] then final[mine[b]] = values[b] end
+            end
         end
-        if #ops > 0 then bitfield(keys[B], ops) end
-        redis.call('EXPIREAT', keys[B], near_until)
+        local ops, n = {}, 0
+        for i = 1, #banded do
+            local k = banded[i]
+            if not indexed[k] then
+                local mine = item_bands[k]
+                for b = 1, 32 do
+                    local cell = mine[b]
+                    if last[cell] == k then
+                        last[cell] = nil
+                        ops[n + 1] = 'SET'; ops[n + 2] = 'u48'; ops[n + 3] = cell
+                        ops[n + 4] = final[cell] or pre[cell]
+                        n = n + 4
+                    end
+                end
+            end
+        end
+        if n > 0 then bitfield(keys[B], ops) end
+    end
+    if #near_writes > 0 then
         redis.call('HSET', keys[N], unpack(near_writes))
         redis.call('EXPIREAT', keys[N], near_until)
     end
@@ -613,9 +637,9 @@ std::string entries_key(const std::string& feed_id, std::int64_t epoch) {
 std::string articles_key(std::int64_t epoch) {
     return "feedwire:{dedup}:articles:" + std::to_string(epoch);
 }
-std::string near_index_key(std::chrono::seconds window, std::uint64_t cells, std::int64_t epoch) {
+std::string near_index_key(std::chrono::seconds window, std::uint64_t cells) {
     return "feedwire:{dedup}:nearidx:" + std::to_string(window.count()) + ":" +
-           std::to_string(cells) + ":" + std::to_string(epoch);
+           std::to_string(cells);
 }
 std::string near_key(std::chrono::seconds window, std::int64_t epoch) {
     return "feedwire:{dedup}:near:" + std::to_string(window.count()) + ":" + std::to_string(epoch);
@@ -672,18 +696,17 @@ std::vector<std::string> deliver_command(const delivery_target& target,
     const std::int64_t ne = epochs_alive(retention, exact_epoch);
     const std::int64_t nn = 2;
     std::vector<std::string> argv;
-    argv.reserve(3 + static_cast<std::size_t>(2 * ne + 2 * nn) + target.streams.size() + 8 +
+    argv.reserve(3 + static_cast<std::size_t>(2 * ne + 1 + nn) + target.streams.size() + 8 +
                  payloads.size() * 7);
     argv.emplace_back("FCALL");
     argv.emplace_back("feedwire_deliver");
     argv.push_back(
-        std::to_string(2 * ne + 2 * nn + static_cast<std::int64_t>(target.streams.size())));
+        std::to_string(2 * ne + 1 + nn + static_cast<std::int64_t>(target.streams.size())));
     for (std::int64_t e = 0; e < ne; ++e)
         argv.push_back(entries_key(target.feed_id, exact_now - e));
     for (std::int64_t e = 0; e < ne; ++e) argv.push_back(articles_key(exact_now - e));
     const std::uint64_t cells = std::max<std::uint64_t>(target.near_index_cells, 1);
-    for (std::int64_t e = 0; e < nn; ++e)
-        argv.push_back(near_index_key(window, cells, near_now - e));
+    argv.push_back(near_index_key(window, cells));
     for (std::int64_t e = 0; e < nn; ++e) argv.push_back(near_key(window, near_now - e));
     argv.insert(argv.end(), target.streams.begin(), target.streams.end());
     argv.push_back(std::to_string(target.maxlen));

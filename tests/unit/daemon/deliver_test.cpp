@@ -117,7 +117,7 @@ TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     t.now = std::chrono::system_clock::time_point{std::chrono::hours{24 * 20000 + 12}};
     auto argv = deliver_command(t, payloads);
     // 30 days in epochs of 10: 4 keys of each exact kind; near keys: 2.
-    const std::size_t keys_n = 4 + 4 + 2 + 2 + 2;
+    const std::size_t keys_n = 4 + 4 + 1 + 2 + 2;
     ASSERT_EQ(argv.size(), 3u + keys_n + 8u + 2u * 7u);
     EXPECT_EQ(argv[0], "FCALL");
     EXPECT_EQ(argv[1], "feedwire_deliver");
@@ -125,13 +125,13 @@ TEST(DeliverCommand, ArgvFollowsTheFunctionsContract) {
     EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:tass:2000");
     EXPECT_EQ(argv[6], "feedwire:{dedup}:entries:tass:1997");
     EXPECT_EQ(argv[7], "feedwire:{dedup}:articles:2000");
-    // 16 MiB near indexes by default: cells of 6 bytes.
-    EXPECT_EQ(argv[11], "feedwire:{dedup}:nearidx:259200:2796202:6666");
-    EXPECT_EQ(argv[12], "feedwire:{dedup}:nearidx:259200:2796202:6665");
-    EXPECT_EQ(argv[13], "feedwire:{dedup}:near:259200:6666");
-    EXPECT_EQ(argv[15], "s1");
-    EXPECT_EQ(argv[16], "s2");
-    std::size_t a = 17;
+    // One 16 MiB near index by default: cells of 6 bytes.
+    EXPECT_EQ(argv[11], "feedwire:{dedup}:nearidx:259200:2796202");
+    EXPECT_EQ(argv[12], "feedwire:{dedup}:near:259200:6666");
+    EXPECT_EQ(argv[13], "feedwire:{dedup}:near:259200:6665");
+    EXPECT_EQ(argv[14], "s1");
+    EXPECT_EQ(argv[15], "s2");
+    std::size_t a = 16;
     EXPECT_EQ(argv[a], "5000");
     EXPECT_EQ(argv[a + 1], "tass");
     EXPECT_EQ(argv[a + 2], "4");
@@ -200,14 +200,14 @@ TEST(DeliverCommand, EpochsFollowRetentionAndTimeBefore1970) {
     t.near_window = std::chrono::hours{1};
     t.now = std::chrono::system_clock::time_point{} - std::chrono::seconds{1};
     auto argv = deliver_command(t, payloads);
-    // Two epochs of each kind, and the stream.
-    ASSERT_EQ(argv[2], "9");
+    // Two epochs of each kind, the index, and the stream.
+    ASSERT_EQ(argv[2], "8");
     EXPECT_EQ(argv[3], "feedwire:{dedup}:entries:f:-1");
     EXPECT_EQ(argv[4], "feedwire:{dedup}:entries:f:-2");
     EXPECT_EQ(argv[5], "feedwire:{dedup}:articles:-1");
-    EXPECT_EQ(argv[7], "feedwire:{dedup}:nearidx:3600:2796202:-1");
-    EXPECT_EQ(argv[9], "feedwire:{dedup}:near:3600:-1");
-    EXPECT_EQ(argv[10], "feedwire:{dedup}:near:3600:-2");
+    EXPECT_EQ(argv[7], "feedwire:{dedup}:nearidx:3600:2796202");
+    EXPECT_EQ(argv[8], "feedwire:{dedup}:near:3600:-1");
+    EXPECT_EQ(argv[9], "feedwire:{dedup}:near:3600:-2");
 }
 
 TEST(DeliveryLibrary, LoadCommandCarriesTheSource) {

@@ -21,15 +21,17 @@
 //   feedwire:{dedup}:articles:<epoch>        hash: url hash -> feed, uri; content
 //                                              hash -> the url field (or feed, uri)
 //   feedwire:{dedup}:sightings:<uri>         hash: feed -> that feed's uri for the item
-//   feedwire:{dedup}:nearidx:<window>:<cells>:<epoch>
+//   feedwire:{dedup}:nearidx:<window>:<cells>
 //                                            string of 48-bit cells (BITFIELD): per
 //                                              LSH band hash, the tag and ref of the
 //                                              newest item whose band fell there
 //   feedwire:{dedup}:near:<window>:<epoch>   hash: ref (4 bytes of the entry hash)
 //                                              -> signature, feed, uri
 // Hashes are 8 bytes of SHA-256. Exact keys cover epochs of 10 days and
-// expire `retention` after their epoch ends; near keys cover one
-// `near_window` and expire a window after theirs ends. Lookups read every epoch still alive, and an
+// expire `retention` after their epoch ends; near records cover one
+// `near_window` and expire a window after theirs ends. The near index has
+// no epochs: newer items overwrite its cells, and it expires one to two
+// windows after the last write. Lookups read every epoch still alive, and an
 // item a feed still carries is copied forward, so it is never forgotten
 // while it is there.
 //
@@ -75,7 +77,7 @@ struct delivery_payload {
     // and of the url (zeros without a url).
     std::string keys;
     // 258 raw bytes (count, 128 bins, little-endian), then the 32 LSH band
-    // keys (band number, its 2 bins: 5 bytes each); or empty.
+    // hashes (6 bytes each, big-endian); or empty.
     std::string minhash;
     std::string url;
     std::string headline;
@@ -96,8 +98,9 @@ inline constexpr std::chrono::seconds exact_epoch{std::chrono::hours{24 * 10}};
 
 std::string entries_key(const std::string& feed_id, std::int64_t epoch);
 std::string articles_key(std::int64_t epoch);
-// Near keys: epochs as long as the window (in seconds, part of the name).
-std::string near_index_key(std::chrono::seconds window, std::uint64_t cells, std::int64_t epoch);
+// Near records: epochs as long as the window (in seconds, part of the
+// name); the index: one per window and cell count.
+std::string near_index_key(std::chrono::seconds window, std::uint64_t cells);
 std::string near_key(std::chrono::seconds window, std::int64_t epoch);
 // Where consumers look up which feeds carried the item `uri`.
 std::string sightings_key(const std::string& uri);
