@@ -225,9 +225,25 @@ int main(int argc, char** argv) {
         redis.stop();
         return 0;
     }
-    if (std::getenv("DELIVER_BENCH_NEAR_ONLY") != nullptr) {
-        daemon::deliverer near(io, redis, daemon::deliverer_options{});
-        std::printf("near %.0f\n", through_function(io, near, payloads));
+    // One phase alone, on an empty server: for a profile of the server's
+    // work in it (instruction counts under callgrind: bench/README).
+    const char* only = std::getenv("DELIVER_BENCH_ONLY");
+    if (only == nullptr && std::getenv("DELIVER_BENCH_NEAR_ONLY") != nullptr) only = "near";
+    if (only != nullptr) {
+        const std::string phase = only;
+        if (phase == "xadd") {
+            std::printf("xadd %.0f\n", plain_xadd(io, redis, payloads));
+        } else if (phase == "exact" || phase == "near") {
+            daemon::deliverer_options options;
+            if (phase == "exact")
+                options.dedup.near_duplicates = config::near_duplicate_action::off;
+            daemon::deliverer d(io, redis, options);
+            std::printf("%s %.0f\n", phase.c_str(), through_function(io, d, payloads));
+        } else {
+            std::fprintf(stderr, "deliver_bench: DELIVER_BENCH_ONLY is xadd, exact or near\n");
+            return 2;
+        }
+        redis.stop();
         return 0;
     }
     const double xadd_before = plain_xadd(io, redis, payloads);
