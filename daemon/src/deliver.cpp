@@ -277,6 +277,43 @@ local function deliver(keys, args)
             item_refs[k] = found
         end
     end
+    -- Items whose bands went in but that are not indexed (a duplicate
+    -- found in another feed, a near-duplicate, one not delivered): each
+    -- cell such an item wrote last gets the value of the last indexed item
+    -- of the batch that wrote it, or back the value from before the batch.
+    local function put_back(indexed)
+        local restore = false
+        for i = 1, #banded do
+            if not indexed[banded[i]] then restore = true; break end
+        end
+        if not restore then return end
+        local final, last = {}, {}
+        for i = 1, #banded do
+            local k = banded[i]
+            local mine, values = item_bands[k], item_values[k]
+            for b = 1, 32 do
+                last[mine[b]] = k
+                if indexed[k] then final[mine[b]] = values[b] end
+            end
+        end
+        local ops, n = {}, 0
+        for i = 1, #banded do
+            local k = banded[i]
+            if not indexed[k] then
+                local mine = item_bands[k]
+                for b = 1, 32 do
+                    local cell = mine[b]
+                    if last[cell] == k then
+                        last[cell] = nil
+                        ops[n + 1] = 'SET'; ops[n + 2] = 'u48'; ops[n + 3] = cell
+                        ops[n + 4] = final[cell] or pre[cell]
+                        n = n + 4
+                    end
+                end
+            end
+        end
+        if n > 0 then bitfield(keys[B], ops) end
+    end
     -- The records of every ref found: signature, feed, root uri.
     local near_records = {}
     if #ref_list > 0 then
@@ -429,6 +466,8 @@ local function deliver(keys, args)
                         end
                         if #entry_writes > 0 then redis.call('HSET', keys[E], unpack(entry_writes)) end
                         if #article_writes > 0 then redis.call('HSET', keys[A], unpack(article_writes)) end
+                        -- No near record is written: no cell may name one.
+                        put_back({})
                         return new_id
                     end
                     if not delivered then id = new_id end
@@ -479,42 +518,7 @@ local function deliver(keys, args)
         redis.call('HSET', keys[A], unpack(article_writes))
         redis.call('EXPIREAT', keys[A], exact_until)
     end
-    -- Items whose bands went in but that are not indexed (a duplicate
-    -- found in another feed, a near-duplicate, one not delivered): each
-    -- cell such an item wrote last gets the value of the last indexed item
-    -- of the batch that wrote it, or back the value from before the batch.
-    local restore = false
-    for i = 1, #banded do
-        if not indexed[banded[i]] then restore = true; break end
-    end
-    if restore then
-        local final, last = {}, {}
-        for i = 1, #banded do
-            local k = banded[i]
-            local mine, values = item_bands[k], item_values[k]
-            for b = 1, 32 do
-                last[mine[b]] = k
-                if indexed[k] then final[mine[b]] = values[b] end
-            end
-        end
-        local ops, n = {}, 0
-        for i = 1, #banded do
-            local k = banded[i]
-            if not indexed[k] then
-                local mine = item_bands[k]
-                for b = 1, 32 do
-                    local cell = mine[b]
-                    if last[cell] == k then
-                        last[cell] = nil
-                        ops[n + 1] = 'SET'; ops[n + 2] = 'u48'; ops[n + 3] = cell
-                        ops[n + 4] = final[cell] or pre[cell]
-                        n = n + 4
-                    end
-                end
-            end
-        end
-        if n > 0 then bitfield(keys[B], ops) end
-    end
+    put_back(indexed)
     if #near_writes > 0 then
         redis.call('HSET', keys[N], unpack(near_writes))
         redis.call('EXPIREAT', keys[N], near_until)

@@ -647,6 +647,30 @@ TEST_F(Deliver, AStreamRefusingAnItemDoesNotMakeTheOthersGetItTwice) {
     EXPECT_EQ(server_->xlen("good"), 2);
 }
 
+// The function writes a batch's bands into the near index before it knows
+// which items go out; a batch a stream refuses writes no near records, so
+// its cells go back to what they held.
+TEST_F(Deliver, ARefusedBatchLeavesTheNearIndexAsItWas) {
+    auto& d = make_deliverer();
+    ASSERT_TRUE(server_->command({"SET", "wrongtype", "x"}).type == test::sync_reply::kind::status);
+    auto refused = deliver(d, {text_item("feedwire:port-a", "Strike", dispatch_text)},
+                           {"wrongtype"}, 5s, "wire");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->failed, 1u);
+    const auto keys = server_->command({"KEYS", "feedwire:{dedup}:nearidx:*"});
+    ASSERT_EQ(keys.elements.size(), 1u);
+    const std::string index = server_->command({"GET", keys.elements[0].str}).str;
+    ASSERT_FALSE(index.empty());
+    EXPECT_EQ(index.find_first_not_of('\0'), std::string::npos);
+    // The same story from another feed later is new, not a near-duplicate
+    // of the item that never went out.
+    auto later =
+        deliver(d, {text_item("feedwire:port-b", "Strike", republished_text)}, {"s"}, 5s, "outlet");
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->added, 1u);
+    EXPECT_EQ(later->near_duplicates, 0u);
+}
+
 TEST_F(Deliver, AbandonFinishesPendingBatchesWithFailures) {
     auto& d = make_deliverer();
     server_->stop();
