@@ -224,9 +224,11 @@ raw_entry read_entry(pugi::xml_node entry, const std::string& parent_base,
                 }
             } else if (n == "source") {
                 for (pugi::xml_node sc = c.first_child(); sc; sc = sc.next_sibling()) {
-                    if (sc.type() == pugi::node_element && local_name(sc.name()) == "author") {
-                        source_authors.push_back(read_person(sc));
-                    }
+                    if (sc.type() != pugi::node_element) continue;
+                    const std::string_view sn = local_name(sc.name());
+                    if (sn == "author") source_authors.push_back(read_person(sc));
+                    if (sn == "title" && e.source_name.empty())
+                        e.source_name = trimmed(text_of(sc));
                 }
             }
         } else if (q.space == ns::dc) {

@@ -455,6 +455,9 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         it.copyrightholder = collapse_text(e.copyrightholder);
         if (it.copyrightholder.empty() && it.dateline) it.copyrightholder = it.dateline->agency;
         if (it.copyrightholder.empty()) it.copyrightholder = collapse_text(e.creditline);
+        // Then the outlet an aggregator names as the entry's source: the
+        // aggregator's own copyright is not the story's.
+        if (it.copyrightholder.empty()) it.copyrightholder = collapse_text(e.source_name);
         // Last, the holder the entry's or the feed's own copyright names
         // (the daemon puts a configured agency before it).
         if (it.copyrightholder.empty())

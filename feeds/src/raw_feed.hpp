@@ -63,6 +63,9 @@ struct raw_entry {
     std::string located;          // "Nagoya, Japan"
     std::string creditline;       // "Reuters", the credit for the content
     std::string copyrightholder;  // "Thomson Reuters"
+    // The outlet an aggregator took the entry from: RSS <source>, the title
+    // of Atom's <source>.
+    std::string source_name;
 };
 
 struct raw_feed {

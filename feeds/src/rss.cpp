@@ -174,6 +174,8 @@ raw_entry read_item(pugi::xml_node item, const std::string& parent_base) {
                 if (!p.name.empty() || !p.email.empty()) e.authors.push_back(std::move(p));
             } else if (n == "category") {
                 add_subject(e.subjects, text_of(c), std::string(attr(c, "domain")));
+            } else if (n == "source") {
+                e.source_name = trimmed(text_of(c));
             } else if (n == "enclosure") {
                 raw_media m;
                 m.url = trimmed(attr(c, "url"));

@@ -480,6 +480,30 @@ TEST(Parse, CopyrightHolderFallsBackToTheNamedHolderOfTheFeedsCopyright) {
     EXPECT_EQ(f.items[0].copyrightholder, "TASS");
 }
 
+// An aggregator's item names the outlet it took the story from; the
+// aggregator's own copyright is not the story's.
+TEST(Parse, AnAggregatorsSourceIsTheCopyrightHolderBeforeItsOwnCopyright) {
+    const auto f = parse_ok(
+        rss("<item><guid>a</guid><title>T</title><description>Text.</description>"
+            "<source url=\"https://post.example/rss\"> The  Southern Post </source></item>"
+            "<item><guid>b</guid><title>T</title><description>MOSCOW, November 22. /TASS/. "
+            "Text.</description><source url=\"https://post.example/rss\">Post</source></item>"
+            "<item><guid>c</guid><title>T</title><description>Text.</description></item>",
+            "<copyright>Copyright 2019 News Digest LLC</copyright>"));
+    ASSERT_EQ(f.items.size(), 3u);
+    EXPECT_EQ(f.items[0].copyrightholder, "The Southern Post");
+    EXPECT_EQ(f.items[1].copyrightholder, "TASS");  // the dateline's agency first
+    EXPECT_EQ(f.items[2].copyrightholder, "News Digest LLC");
+    const auto atom = parse_ok(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Planet</title><id>p</id>"
+        "<rights>(c) Planet Owners</rights><entry><id>e</id><title>T</title>"
+        "<summary>Text.</summary><source><id>s</id><title>Evening Star</title>"
+        "<author><name>Ann</name></author></source></entry></feed>",
+        opts("https://planet.example/atom.xml"));
+    ASSERT_EQ(atom.items.size(), 1u);
+    EXPECT_EQ(atom.items[0].copyrightholder, "Evening Star");
+}
+
 TEST(Parse, AtomAlternateFollowsTheEntryLanguage) {
     // Several HTML alternates: the one in the entry's language (xml:lang on
     // the entry or inherited from the feed), else the one without hreflang,
