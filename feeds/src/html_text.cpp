@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
@@ -32,9 +33,10 @@ enum trait : std::uint16_t {
     drops_text = 1U << 2,     // text: the content is not text
     allowed = 1U << 3,        // sanitize: kept with the allowed attributes
     drops_content = 1U << 4,  // sanitize: removed with its content
-    becomes_div = 1U << 5,    // sanitize: sectioning, kept as <div> so paragraphs stay apart
+    becomes_div = 1U << 5,    // sanitize: written as <div> (one main a page, dialog overlays)
     is_void = 1U << 6,        // no content and no end tag ("Void elements")
     is_foreign = 1U << 7,     // svg and math honour "/>", other elements ignore it
+    no_evidence = 1U << 8,    // looks_like_html: too rare, or too like a word, to tell HTML
 };
 
 struct element {
@@ -52,9 +54,9 @@ constexpr element elements[] = {
     {"acronym", allowed},
     {"address", allowed | block},
     {"applet", skipped},
-    {"area", is_void},
-    {"article", block | becomes_div},
-    {"aside", block | becomes_div},
+    {"area", allowed | is_void},
+    {"article", allowed | block},
+    {"aside", allowed | block},
     {"audio", allowed},
     {"b", allowed},
     {"base", skipped | is_void},
@@ -74,22 +76,24 @@ constexpr element elements[] = {
     {"code", allowed},
     {"col", allowed | is_void},
     {"colgroup", allowed},
+    {"datagrid", allowed | no_evidence},
+    {"datalist", allowed | no_evidence},
     {"dd", allowed | block},
     {"del", allowed},
-    {"details", block | becomes_div},
+    {"details", allowed | block},
     {"dfn", allowed},
     {"dialog", block | becomes_div},
-    {"dir", block},
+    {"dir", allowed | block},
     {"div", allowed | block},
     {"dl", allowed | block},
     {"dt", allowed | block},
     {"em", allowed},
     {"embed", skipped | is_void},
-    {"fieldset", block | becomes_div},
+    {"fieldset", allowed | block},
     {"figcaption", allowed | block},
     {"figure", allowed | block},
-    {"font", 0},
-    {"footer", block | becomes_div},
+    {"font", allowed},
+    {"footer", allowed | block},
     {"form", block | drops_content},
     {"frame", skipped | is_void},
     {"frameset", skipped},
@@ -100,7 +104,7 @@ constexpr element elements[] = {
     {"h5", allowed | block},
     {"h6", allowed | block},
     {"head", skipped},
-    {"header", block | becomes_div},
+    {"header", allowed | block},
     {"hgroup", block | becomes_div},
     {"hr", allowed | block | is_void},
     {"html", block},
@@ -111,26 +115,35 @@ constexpr element elements[] = {
     {"ins", allowed},
     {"kbd", allowed},
     {"keygen", is_void},
-    {"label", 0},
-    {"legend", block | becomes_div},
+    {"label", allowed},
+    {"legend", allowed | block},
     {"li", allowed | block},
     {"link", skipped | is_void},
+    {"m", allowed | no_evidence},
     {"main", block | becomes_div},
+    {"map", allowed | no_evidence},
     {"mark", allowed},
     {"math", skipped | is_foreign},
-    {"menu", block},
+    {"menu", allowed | block},
     {"meta", skipped | is_void},
-    {"nav", block | becomes_div},
+    {"meter", allowed | no_evidence},
+    {"multicol", allowed | no_evidence},
+    {"nav", allowed | block},
+    {"nextid", allowed | no_evidence},
     {"noembed", skipped},
     {"noframes", skipped},
     {"noscript", skipped},
     {"object", skipped},
     {"ol", allowed | block},
+    {"optgroup", allowed | no_evidence},
+    {"option", allowed | no_evidence},
+    {"output", allowed | no_evidence},
     {"p", allowed | block},
     {"param", skipped | is_void},
     {"picture", allowed},
     {"plaintext", block},
     {"pre", allowed | block},
+    {"progress", allowed | no_evidence},
     {"q", allowed},
     {"rp", allowed},
     {"rt", allowed},
@@ -138,16 +151,18 @@ constexpr element elements[] = {
     {"s", allowed},
     {"samp", allowed},
     {"script", skipped},
-    {"section", block | becomes_div},
+    {"section", allowed | block},
     {"select", skipped},
     {"small", allowed},
+    {"sound", allowed | no_evidence},
     {"source", allowed | is_void},
+    {"spacer", allowed | no_evidence},
     {"span", allowed},
     {"strike", allowed},
     {"strong", allowed},
     {"style", skipped},
     {"sub", allowed},
-    {"summary", block | becomes_div},
+    {"summary", allowed | block},
     {"sup", allowed},
     {"svg", skipped | is_foreign},
     {"table", allowed | block},
@@ -416,50 +431,185 @@ void append_escaped(std::string& out, std::string_view text, bool is_attribute_v
     out.append(text.substr(copied));
 }
 
-enum class attribute_rule : std::uint8_t { drop, text, url, number, integer, boolean };
+enum class attribute_rule : std::uint8_t { drop, text, url, number, integer, boolean, css };
 
 bool is_one_of(std::string_view s, std::initializer_list<std::string_view> options) noexcept {
     return std::find(options.begin(), options.end(), s) != options.end();
 }
 
+template <std::size_t N>
+constexpr bool is_sorted_list(const std::string_view (&list)[N]) {
+    for (std::size_t i = 1; i < N; ++i) {
+        if (!(list[i - 1] < list[i])) return false;
+    }
+    return true;
+}
+
+template <std::size_t N>
+bool is_listed(const std::string_view (&list)[N], std::string_view s) noexcept {
+    return std::binary_search(std::begin(list), std::end(list), s);
+}
+
+// Attributes kept as written on every allowed element: presentation,
+// language, table, list and media hints, and form-field hints that do
+// nothing outside a form (forms and their controls are dropped). Left out
+// on purpose, beside every on* handler: id and name (they clash with the
+// page's own ids and anchors and clobber its document properties), for and
+// form (they tie content to the page's own controls and forms: a label for
+// the page's submit button submits it), accesskey (binds the page's keys),
+// autofocus (moves focus unasked), contenteditable, target (new browsing
+// contexts), ping (requests on a click), action, and the legacy loaders
+// background, dynsrc, lowsrc, datasrc and vrml.
+constexpr std::string_view common_attributes[] = {
+    "abbr",
+    "accept",
+    "accept-charset",
+    "align",
+    "alt",
+    "autocomplete",
+    "axis",
+    "balance",
+    "bgcolor",
+    "bgproperties",
+    "border",
+    "bordercolor",
+    "bordercolordark",
+    "bordercolorlight",
+    "bottompadding",
+    "cellpadding",
+    "cellspacing",
+    "ch",
+    "challenge",
+    "char",
+    "charoff",
+    "charset",
+    "checked",
+    "choff",
+    "class",
+    "clear",
+    "color",
+    "cols",
+    "colspan",
+    "compact",
+    "coords",
+    "datafld",
+    "datapagesize",
+    "datetime",
+    "default",
+    "delay",
+    "dir",
+    "disabled",
+    "draggable",
+    "enctype",
+    "end",
+    "face",
+    "frame",
+    "galleryimg",
+    "gutter",
+    "headers",
+    "height",
+    "hidden",
+    "hidefocus",
+    "high",
+    "hreflang",
+    "hspace",
+    "inputmode",
+    "ismap",
+    "keytype",
+    "label",
+    "lang",
+    "leftspacing",
+    "list",
+    "loop",
+    "loopcount",
+    "loopend",
+    "loopstart",
+    "low",
+    "max",
+    "maxlength",
+    "media",
+    "method",
+    "min",
+    "multiple",
+    "nohref",
+    "noshade",
+    "nowrap",
+    "open",
+    "optimum",
+    "pattern",
+    "point-size",
+    "pqg",
+    "preload",
+    "prompt",
+    "radiogroup",
+    "readonly",
+    "rel",
+    "repeat-max",
+    "repeat-min",
+    "replace",
+    "required",
+    "rev",
+    "rightspacing",
+    "rows",
+    "rowspan",
+    "rules",
+    "scope",
+    "selected",
+    "shape",
+    "size",
+    "span",
+    "start",
+    "step",
+    "summary",
+    "suppress",
+    "tabindex",
+    "template",
+    "title",
+    "toppadding",
+    "type",
+    "unselectable",
+    "urn",
+    "usemap",
+    "valign",
+    "value",
+    "variable",
+    "volume",
+    "vspace",
+    "width",
+    "wrap",
+    "xml:lang",
+};
+static_assert(is_sorted_list(common_attributes), "is_listed() binary-searches the list");
+
+// URL attributes kept on every allowed element, through the URL checks.
+constexpr std::string_view url_attributes[] = {"cite",     "data",   "href", "icon",
+                                               "longdesc", "poster", "src"};
+static_assert(is_sorted_list(url_attributes), "is_listed() binary-searches the list");
+
 attribute_rule rule_for(std::string_view el, std::string_view attr) noexcept {
     using r = attribute_rule;
-    if (is_one_of(attr, {"lang", "dir", "title"})) return r::text;
-    if (el == "a") {
-        if (attr == "href") return r::url;
-        if (attr == "hreflang") return r::text;
-    } else if (el == "img") {
-        if (attr == "src") return r::url;
-        if (attr == "alt") return r::text;
+    // Attributes with a stricter rule on some elements.
+    if (el == "img") {
         if (attr == "width" || attr == "height") return r::number;
     } else if (el == "td" || el == "th") {
         if (attr == "colspan" || attr == "rowspan") return r::number;
-        if (is_one_of(attr, {"headers", "scope", "align"})) return r::text;
     } else if (el == "col" || el == "colgroup") {
         if (attr == "span") return r::number;
     } else if (el == "ol") {
         if (attr == "start") return r::integer;
         if (attr == "reversed") return r::boolean;
-        if (attr == "type") return r::text;
     } else if (el == "li") {
         if (attr == "value") return r::integer;
     } else if (el == "audio" || el == "video") {
-        if (attr == "src" || (attr == "poster" && el == "video")) return r::url;
         if (is_one_of(attr, {"controls", "loop", "muted"})) return r::boolean;
-        if (attr == "preload") return r::text;
         if ((attr == "width" || attr == "height") && el == "video") return r::number;
-    } else if (el == "source") {
-        if (attr == "src") return r::url;
-        if (attr == "type" || attr == "media") return r::text;
     } else if (el == "track") {
-        if (attr == "src") return r::url;
-        if (is_one_of(attr, {"kind", "srclang", "label"})) return r::text;
+        if (is_one_of(attr, {"kind", "srclang"})) return r::text;
         if (attr == "default") return r::boolean;
-    } else if (el == "time") {
-        if (attr == "datetime") return r::text;
     }
-    if (is_one_of(el, {"blockquote", "q", "del", "ins"}) && attr == "cite") return r::url;
-    if ((el == "del" || el == "ins") && attr == "datetime") return r::text;
+    if (attr == "style") return r::css;
+    if (is_listed(url_attributes, attr)) return r::url;
+    if (is_listed(common_attributes, attr)) return r::text;
     return r::drop;
 }
 
@@ -480,6 +630,206 @@ bool is_plain_number(std::string_view s, bool allows_sign) noexcept {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Inline CSS. Kept: the properties below, and those of the background,
+// border, margin and padding families whose every value is a keyword of
+// css_keywords, a colour or a length of at most three digits.
+constexpr std::string_view css_properties[] = {
+    "azimuth",
+    "background-color",
+    "border-bottom-color",
+    "border-collapse",
+    "border-color",
+    "border-left-color",
+    "border-right-color",
+    "border-top-color",
+    "clear",
+    "color",
+    "cursor",
+    "direction",
+    "display",
+    "elevation",
+    "float",
+    "font",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-variant",
+    "font-weight",
+    "height",
+    "letter-spacing",
+    "line-height",
+    "overflow",
+    "pause",
+    "pause-after",
+    "pause-before",
+    "pitch",
+    "pitch-range",
+    "richness",
+    "speak",
+    "speak-header",
+    "speak-numeral",
+    "speak-punctuation",
+    "speech-rate",
+    "stress",
+    "text-align",
+    "text-decoration",
+    "text-indent",
+    "unicode-bidi",
+    "vertical-align",
+    "voice-family",
+    "volume",
+    "white-space",
+    "width",
+};
+static_assert(is_sorted_list(css_properties), "is_listed() binary-searches the list");
+
+constexpr std::string_view css_keywords[] = {
+    "aqua",   "auto",   "black",       "block",     "blue",   "bold",    "both",   "bottom",
+    "brown",  "center", "collapse",    "dashed",    "dotted", "fuchsia", "gray",   "green",
+    "italic", "left",   "lime",        "maroon",    "medium", "navy",    "none",   "normal",
+    "nowrap", "olive",  "pointer",     "purple",    "red",    "right",   "silver", "solid",
+    "teal",   "top",    "transparent", "underline", "white",  "yellow",
+};
+static_assert(is_sorted_list(css_keywords), "is_listed() binary-searches the list");
+
+constexpr std::string_view css_units[] = {"ch", "cm", "em", "ex",  "in", "mm",
+                                          "pc", "pt", "px", "rem", "vh", "vw"};
+static_assert(is_sorted_list(css_units), "is_listed() binary-searches the list");
+
+bool is_css_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+bool is_ascii_letter(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+// The length of the CSS value token at v[i], 0 when it is not one of the
+// kinds allowed: a keyword, a number with a unit or '%', a hex colour,
+// rgb()/rgba()/hsl()/hsla() of numbers, a quoted name of letters, digits,
+// spaces, '-' and '_', a comma, or !important. No other function (url(),
+// expression(), ...), no escape, comment, at-rule or sign passes. `is_box`
+// is cleared when the token is no keyword of css_keywords, colour, comma,
+// !important or length under 1000.
+std::size_t css_token_length(std::string_view v, std::size_t i, bool& is_box) {
+    const char c = v[i];
+    const auto at = [&](std::size_t k) { return k < v.size() ? v[k] : '\0'; };
+    if (c == ',') return 1;
+    if (c == '!') return lower_ascii(v.substr(i, 10)) == "!important" ? 10 : 0;
+    if (c == '#') {
+        std::size_t j = i + 1;
+        while (std::isxdigit(static_cast<unsigned char>(at(j))) != 0) ++j;
+        const std::size_t n = j - i - 1;
+        return (n == 3 || n == 4 || n == 6 || n == 8) ? j - i : 0;
+    }
+    if (c == '\'' || c == '"') {
+        std::size_t j = i + 1;
+        while (is_ascii_letter(at(j)) || is_ascii_digit(at(j)) || at(j) == ' ' || at(j) == '-' ||
+               at(j) == '_') {
+            ++j;
+        }
+        if (j == i + 1 || at(j) != c) return 0;
+        is_box = false;
+        return j + 1 - i;
+    }
+    if (is_ascii_digit(c) || (c == '.' && is_ascii_digit(at(i + 1)))) {
+        std::size_t j = i;
+        while (is_ascii_digit(at(j))) ++j;
+        if (j - i > 3) is_box = false;
+        if (at(j) == '.') {
+            ++j;
+            if (!is_ascii_digit(at(j))) return 0;
+            while (is_ascii_digit(at(j))) ++j;
+        }
+        if (at(j) == '%') return j + 1 - i;
+        const std::size_t unit = j;
+        while (is_ascii_letter(at(j))) ++j;
+        if (j > unit && !is_listed(css_units, lower_ascii(v.substr(unit, j - unit)))) return 0;
+        return j - i;
+    }
+    if (is_ascii_letter(c)) {
+        std::size_t j = i;
+        while (is_ascii_letter(at(j)) || is_ascii_digit(at(j)) || at(j) == '-') ++j;
+        const std::string name = lower_ascii(v.substr(i, j - i));
+        if (at(j) != '(') {
+            if (!is_listed(css_keywords, name)) is_box = false;
+            return j - i;
+        }
+        if (!is_one_of(name, {"rgb", "rgba", "hsl", "hsla"})) return 0;
+        ++j;
+        while (is_ascii_digit(at(j)) || is_css_space(at(j)) || at(j) == '.' || at(j) == ',' ||
+               at(j) == '%') {
+            ++j;
+        }
+        return at(j) == ')' ? j + 1 - i : 0;
+    }
+    return 0;
+}
+
+// The value with its whitespace collapsed, or nothing when a token is not
+// allowed (or, with `box_only`, not allowed for the box families).
+std::optional<std::string> checked_css_value(std::string_view v, bool box_only) {
+    std::string out;
+    bool is_box = true;
+    std::size_t i = 0;
+    while (i < v.size()) {
+        if (is_css_space(v[i])) {
+            ++i;
+            continue;
+        }
+        const std::size_t n = css_token_length(v, i, is_box);
+        if (n == 0) return std::nullopt;
+        // Tokens are apart: "10px10px" or "a'b'" would read as something else.
+        const char next = i + n < v.size() ? v[i + n] : ' ';
+        if (v[i] != ',' && !is_css_space(next) && next != ',' && next != '!') return std::nullopt;
+        if (!out.empty() && i > 0 && is_css_space(v[i - 1])) out += ' ';
+        out.append(v.substr(i, n));
+        i += n;
+    }
+    if (out.empty() || (box_only && !is_box)) return std::nullopt;
+    return out;
+}
+
+// The declarations of a style attribute that pass, as "property: value;"
+// joined by spaces; empty when none does.
+std::string filtered_style(std::string_view css) {
+    std::string out;
+    while (!css.empty()) {
+        const std::size_t semicolon = std::min(css.find(';'), css.size());
+        const std::string_view declaration = css.substr(0, semicolon);
+        css.remove_prefix(std::min(semicolon + 1, css.size()));
+        const std::size_t colon = declaration.find(':');
+        if (colon == std::string_view::npos) continue;
+        const std::string_view property = trim_ascii(declaration.substr(0, colon));
+        if (property.empty() || !is_ascii_letter(property.front()) ||
+            !std::all_of(property.begin(), property.end(),
+                         [](char c) { return is_ascii_letter(c) || c == '-'; })) {
+            continue;
+        }
+        const std::string name = lower_ascii(property);
+        const bool is_listed_property = is_listed(css_properties, name);
+        const std::string_view family = std::string_view(name).substr(0, name.find('-'));
+        if (!is_listed_property &&
+            !is_one_of(family, {"background", "border", "margin", "padding"})) {
+            continue;
+        }
+        const auto value = checked_css_value(declaration.substr(colon + 1), !is_listed_property);
+        if (!value) continue;
+        if (!out.empty()) out += ' ';
+        out.append(property);
+        out += ": ";
+        out += *value;
+        out += ';';
+    }
+    return out;
+}
+
 void append_attribute(std::string& out, std::string_view name, std::string_view value) {
     out += ' ';
     out += name;
@@ -488,10 +838,11 @@ void append_attribute(std::string& out, std::string_view name, std::string_view 
     out += '"';
 }
 
-// Writes the start tag with its allowed attributes; false (and nothing
+// Writes the start tag with its allowed attributes, void elements
+// XHTML-style ("<br />", which HTML reads the same); false (and nothing
 // written) for an <img> left without a safe src.
 bool write_start_tag(std::string& out, std::string_view name, const html_token& t,
-                     const sanitize_options& options) {
+                     bool is_void_element, const sanitize_options& options) {
     const std::size_t mark = out.size();
     out += '<';
     out += name;
@@ -504,6 +855,11 @@ bool write_start_tag(std::string& out, std::string_view name, const html_token& 
             case attribute_rule::text:
                 append_attribute(out, a.name, a.value);
                 break;
+            case attribute_rule::css: {
+                const std::string style = filtered_style(without_controls(a.value));
+                if (!style.empty()) append_attribute(out, a.name, style);
+                break;
+            }
             case attribute_rule::url: {
                 // The URL checked and resolved is the one written: without
                 // the C0 controls append_escaped leaves out.
@@ -539,7 +895,7 @@ bool write_start_tag(std::string& out, std::string_view name, const html_token& 
     }
     // Media is played only by the reader: controls always, autoplay never.
     if ((name == "audio" || name == "video") && !has_controls) out += " controls";
-    out += '>';
+    out += is_void_element ? " />" : ">";
     return true;
 }
 
@@ -574,7 +930,9 @@ bool is_element_name_at(std::string_view text, std::size_t i) noexcept {
     const char next = text[i];
     const bool ends_name = next == '>' || next == '/' || next == ' ' || next == '\t' ||
                            next == '\n' || next == '\r' || next == '\f';
-    return ends_name && find_element(std::string_view(name.data(), n)) != nullptr;
+    if (!ends_name) return false;
+    const element* e = find_element(std::string_view(name.data(), n));
+    return e != nullptr && !has(e, no_evidence);
 }
 
 bool is_entity_at(std::string_view text, std::size_t amp) noexcept {
@@ -682,7 +1040,7 @@ std::string sanitize_html(std::string_view html, const sanitize_options& options
 
         if (t.kind == html_token_kind::end_tag) {
             if (name == "br") {
-                out += "<br>";  // "in body": </br> is read as <br>
+                out += "<br />";  // "in body": </br> is read as <br>
                 continue;
             }
             const auto it = std::find(open.rbegin(), open.rend(), name);
@@ -702,7 +1060,8 @@ std::string sanitize_html(std::string_view html, const sanitize_options& options
             }
         }
         if (!is_void_element && open.size() >= max_open_elements) continue;
-        if (write_start_tag(out, name, t, options) && !is_void_element) open.push_back(name);
+        if (write_start_tag(out, name, t, is_void_element, options) && !is_void_element)
+            open.push_back(name);
     }
     close_elements(out, open, 0);
     return out;

@@ -166,6 +166,9 @@ TEST(LooksLikeHtml, PlainTextIsNot) {
     EXPECT_FALSE(looks_like_html("List<T> generics"));
     EXPECT_FALSE(looks_like_html("&bogus; &#; &copy"));
     EXPECT_FALSE(looks_like_html("trailing <"));
+    // Elements the sanitizer keeps but that read as words in a headline.
+    EXPECT_FALSE(looks_like_html("Why std::map<K, V> beats <map> and <option> lists"));
+    EXPECT_FALSE(looks_like_html("<progress> on <m> and <output>"));
 }
 
 // sanitize_html: structure
@@ -175,7 +178,7 @@ TEST(SanitizeHtml, KeepsAllowedMarkup) {
         "<h2>Title</h2><p>Some <b>bold</b>, <em>em</em> and <a href=\"https://e.com/x\" "
         "title=\"T\">link</a>.</p><ul><li>one</li></ul><blockquote cite=\"https://e.com/\">"
         "q</blockquote><figure><img src=\"https://e.com/a.jpg\" alt=\"A\" width=\"640\" "
-        "height=\"480\"><figcaption>cap</figcaption></figure>";
+        "height=\"480\" /><figcaption>cap</figcaption></figure>";
     EXPECT_EQ(sanitize(html), html);
 }
 
@@ -185,13 +188,73 @@ TEST(SanitizeHtml, ReEscapesTextAndAttributes) {
 }
 
 TEST(SanitizeHtml, UnknownElementsAreDroppedButTheirTextKept) {
-    EXPECT_EQ(sanitize("<font color=red>red</font> <blink>x</blink> <custom-el>y</custom-el>"),
-              "red x y");
+    EXPECT_EQ(sanitize("<blink>x</blink> <custom-el>y</custom-el> <command>z</command>"
+                       "<canvas>c</canvas>"),
+              "x y zc");
 }
 
-TEST(SanitizeHtml, SectioningElementsBecomeDivs) {
-    EXPECT_EQ(sanitize("<article><header>h</header><section>s</section></article>"),
-              "<div><div>h</div><div>s</div></div>");
+TEST(SanitizeHtml, SectioningElementsAreKept) {
+    EXPECT_EQ(sanitize("<article><header>h</header><section>s</section><nav>n</nav>"
+                       "<aside>a</aside><footer>f</footer></article>"),
+              "<article><header>h</header><section>s</section><nav>n</nav>"
+              "<aside>a</aside><footer>f</footer></article>");
+    EXPECT_EQ(sanitize("<details open><summary>More</summary>m</details>"
+                       "<fieldset><legend>L</legend>x</fieldset>"),
+              "<details open=\"\"><summary>More</summary>m</details>"
+              "<fieldset><legend>L</legend>x</fieldset>");
+}
+
+// <main> must be one per page, and an open <dialog> is laid over the page:
+// both stay <div>, their content in place.
+TEST(SanitizeHtml, MainDialogAndHgroupBecomeDivs) {
+    EXPECT_EQ(sanitize("<main><hgroup><h1>t</h1></hgroup><dialog open>d</dialog></main>"),
+              "<div><div><h1>t</h1></div><div open=\"\">d</div></div>");
+}
+
+TEST(SanitizeHtml, KeepsLegacyAndFormFreeElements) {
+    EXPECT_EQ(sanitize("<font face=Arial color=red size=2>f</font><dir><li>d</dir>"
+                       "<menu><li>m</menu><label>l</label><meter value=2 min=0 max=10>2</meter>"
+                       "<progress value=3 max=9>3</progress><output>o</output>"),
+              "<font face=\"Arial\" color=\"red\" size=\"2\">f</font><dir><li>d</li></dir>"
+              "<menu><li>m</li></menu><label>l</label><meter value=\"2\" min=\"0\" "
+              "max=\"10\">2</meter><progress value=\"3\" max=\"9\">3</progress><output>o</output>");
+    EXPECT_EQ(sanitize("<img src=p.png usemap=#m><map name=m><area href=/a shape=rect "
+                       "coords=\"0,0,9,9\" alt=A><area href=\"javascript:x\"></map>"),
+              "<img src=\"p.png\" usemap=\"#m\" /><map><area href=\"/a\" shape=\"rect\" "
+              "coords=\"0,0,9,9\" alt=\"A\" /><area /></map>");
+}
+
+// The elements that run, take input or submit stay out, forms' parts
+// included; so do the attributes that tie content to the page's own
+// controls (for, form), its ids and names, keys and focus.
+TEST(SanitizeHtml, NothingThatSubmitsOrTiesContentToThePage) {
+    EXPECT_EQ(sanitize("<label for=pay accesskey=p form=f id=i name=n autofocus tabindex=1>"
+                       "l</label><button form=f>b</button><input form=f type=submit>"
+                       "<span contenteditable draggable=true>c</span>"),
+              "<label tabindex=\"1\">l</label><span draggable=\"true\">c</span>");
+    EXPECT_EQ(sanitize("<a href=/a ping=https://t.example/ target=_blank rel=nofollow>a</a>"
+                       "<table background=bg.png><tr><td bgcolor=#eee lowsrc=l.png>x</td>"
+                       "</tr></table><img src=a.png dynsrc=v.avi vrml=w.wrl datasrc=#d>"),
+              "<a href=\"/a\" rel=\"nofollow\">a</a><table><tr><td bgcolor=\"#eee\">x</td>"
+              "</tr></table><img src=\"a.png\" />");
+}
+
+TEST(SanitizeHtml, PresentationAttributesOnAnyElement) {
+    EXPECT_EQ(sanitize("<span class=\"lead big\" align=center title=t hidden>x</span>"
+                       "<img src=a.png border=0 hspace=4 align=left>"),
+              "<span class=\"lead big\" align=\"center\" title=\"t\" hidden=\"\">x</span>"
+              "<img src=\"a.png\" border=\"0\" hspace=\"4\" align=\"left\" />");
+}
+
+// URL attributes go through the URL checks on every element.
+TEST(SanitizeHtml, UrlAttributesAreCheckedOnEveryElement) {
+    sanitize_options options;
+    options.base_url = "https://news.example.com/world/";
+    EXPECT_EQ(sanitize_html("<span href=\"javascript:x\" src=\"data:text/html,x\" "
+                            "cite=\"c.html\">s</span><img src=p.jpg longdesc=\"vbscript:x\">",
+                            options),
+              "<span cite=\"https://news.example.com/world/c.html\">s</span>"
+              "<img src=\"https://news.example.com/world/p.jpg\" />");
 }
 
 TEST(SanitizeHtml, ClosesEveryOpenElement) {
@@ -203,9 +266,41 @@ TEST(SanitizeHtml, DropsStrayEndTagsAndClosesMisnestedOnes) {
     EXPECT_EQ(sanitize("<b><i>x</b>y</i>"), "<b><i>x</i></b>y");
 }
 
+// Void elements are written XHTML-style, which HTML reads the same.
 TEST(SanitizeHtml, VoidElementsAreNeverClosed) {
     EXPECT_EQ(sanitize("a<br>b<br/>c</br>d<hr></hr><img src=a.png></img>"),
-              "a<br>b<br>c<br>d<hr><img src=\"a.png\">");
+              "a<br />b<br />c<br />d<hr /><img src=\"a.png\" />");
+    EXPECT_EQ(sanitize("<table><colgroup><col span=2></colgroup></table>"),
+              "<table><colgroup><col span=\"2\" /></colgroup></table>");
+}
+
+// Inline style keeps the declarations of a short list of properties whose
+// values are keywords, numbers with units, colours and quoted names.
+TEST(SanitizeHtml, StyleKeepsPlainDeclarationsOnly) {
+    EXPECT_EQ(sanitize("<span style=\"color: red;font-family: 'Lucida Console', serif; "
+                       "TEXT-INDENT:0.5in ; border: 1px solid rgb(0, 0, 0) !important\">x</span>"),
+              "<span style=\"color: red; font-family: 'Lucida Console', serif; TEXT-INDENT: "
+              "0.5in; border: 1px solid rgb(0, 0, 0) !important;\">x</span>");
+    // Properties off the list, vendor ones included.
+    EXPECT_EQ(sanitize("<p style=\"position: absolute; mso-tab-count: 3; -moz-x: 1\">x</p>"),
+              "<p>x</p>");
+    // The box families take keywords of the list, colours and small lengths.
+    EXPECT_EQ(sanitize("<p style=\"margin: 0 15px; padding: 99999em; margin-top: -5px; "
+                       "background: yellow; background-repeat: repeat-x\">x</p>"),
+              "<p style=\"margin: 0 15px; background: yellow;\">x</p>");
+}
+
+TEST(SanitizeHtml, StyleNeverFetchesOrRunsAnything) {
+    for (const char* css :
+         {"background: url(https://t.example/p.gif)", "background: u&#x72;l(x)",
+          "width: expression(alert(1))", "color: \\72 ed", "color: red/**/", "@import 'x.css'",
+          "behavior: url(x.htc)", "-moz-binding: url(x.xml#x)",
+          "background-image: image-set('a.png' 1x)", "font-family: 'a;b'", "color: re<d",
+          "width: calc(1px)", "color:&#x5c;72 ed", "color: red;;: ;x"}) {
+        const std::string out = sanitize(std::string("<span style=\"") + css + "\">x</span>");
+        EXPECT_TRUE(out == "<span>x</span>" || out == "<span style=\"color: red;\">x</span>")
+            << css << " -> " << out;
+    }
 }
 
 TEST(SanitizeHtml, LinksDoNotNest) {
@@ -218,15 +313,16 @@ TEST(SanitizeHtml, RemovesCommentsDoctypeAndProcessingInstructions) {
 }
 
 TEST(SanitizeHtml, RemovesDisallowedAttributes) {
-    EXPECT_EQ(sanitize("<p class=c id=i style=\"color:red\" lang=en dir=rtl data-x=1>x</p>"
-                       "<a href=\"/a\" target=_blank rel=opener>y</a>"),
-              "<p lang=\"en\" dir=\"rtl\">x</p><a href=\"/a\">y</a>");
+    EXPECT_EQ(sanitize("<p class=c id=i style=\"color:red\" lang=en dir=rtl data-x=1 "
+                       "onclick=x>x</p><a href=\"/a\" target=_blank rel=opener>y</a>"),
+              "<p class=\"c\" style=\"color: red;\" lang=\"en\" dir=\"rtl\">x</p>"
+              "<a href=\"/a\" rel=\"opener\">y</a>");
 }
 
 TEST(SanitizeHtml, NumericAndListAttributes) {
     EXPECT_EQ(sanitize("<img src=a.png width=\" 100 \" height=50px srcset=\"b.png 2x\">"
                        "<td colspan=2 rowspan=x>"),
-              "<img src=\"a.png\" width=\"100\"><td colspan=\"2\"></td>");
+              "<img src=\"a.png\" width=\"100\" /><td colspan=\"2\"></td>");
     EXPECT_EQ(sanitize("<ol start=-3 reversed type=i><li value=7>x</ol>"
                        "<table><tr><th scope=col align=left>h</th></tr></table>"),
               "<ol start=\"-3\" reversed type=\"i\"><li value=\"7\">x</li></ol>"
@@ -242,8 +338,8 @@ TEST(SanitizeHtml, MediaAlwaysGetsControlsAndNeverAutoplays) {
                        "<source src=v.webm type=video/webm><track src=s.vtt kind=captions default>"
                        "</video><audio controls src=a.mp3></audio>"),
               "<video src=\"v.mp4\" muted poster=\"p.jpg\" width=\"320\" controls>"
-              "<source src=\"v.webm\" type=\"video/webm\"><track src=\"s.vtt\" kind=\"captions\" "
-              "default></video><audio controls src=\"a.mp3\"></audio>");
+              "<source src=\"v.webm\" type=\"video/webm\" /><track src=\"s.vtt\" "
+              "kind=\"captions\" default /></video><audio controls src=\"a.mp3\"></audio>");
 }
 
 TEST(SanitizeHtml, ResolvesRelativeUrlsAgainstBase) {
@@ -253,7 +349,7 @@ TEST(SanitizeHtml, ResolvesRelativeUrlsAgainstBase) {
                             "<a href=\"https://other.example.org/x\">o</a>",
                             options),
               "<a href=\"https://news.example.com/sport/\">s</a>"
-              "<img src=\"https://news.example.com/world/img/p.jpg\">"
+              "<img src=\"https://news.example.com/world/img/p.jpg\" />"
               "<a href=\"https://other.example.org/x\">o</a>");
 }
 
@@ -276,7 +372,7 @@ TEST(SanitizeHtml, ControlCharactersInUrlsDoNotSurviveResolution) {
         "b\">x</a>",
         options);
     EXPECT_EQ(once,
-              "<img src=\"https://cdn.example/p.jpg\">"
+              "<img src=\"https://cdn.example/p.jpg\" />"
               "<a href=\"https://news.example.com/world/ab\">x</a>");
     EXPECT_EQ(sanitize_html(once, options), once);
 }
@@ -311,7 +407,7 @@ TEST(SanitizeHtml, DeepNestingIsBounded) {
 TEST(SanitizeHtmlXss, ImageErrorHandler) {
     const std::string out = sanitize("<img src=x onerror=alert(1)>");
     expect_inert(out);
-    EXPECT_EQ(out, "<img src=\"x\">");
+    EXPECT_EQ(out, "<img src=\"x\" />");
 }
 
 TEST(SanitizeHtmlXss, EntityEncodedJavascriptScheme) {

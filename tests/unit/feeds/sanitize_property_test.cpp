@@ -2,9 +2,9 @@
 // executable content and is balanced HTML that a second pass leaves as it
 // is (tests/support/html_safety.hpp states the checks). Inputs: thousands
 // of documents generated from a fixed seed by mixing tag, attribute,
-// entity and URL fragments known from XSS filter evasion, and feedparser's
-// sanitizer corpus (../shared/conformance/feedparser/tests/wellformed/
-// sanitize) when it is present.
+// entity, URL and CSS fragments known from XSS filter evasion, and
+// feedparser's sanitizer corpus (../shared/conformance/feedparser/tests/
+// wellformed/sanitize) when it is present.
 #include "../../support/html_safety.hpp"
 #include "feedwire/feeds/entities.hpp"
 #include "feedwire/feeds/html_text.hpp"
@@ -27,7 +27,7 @@ namespace {
 using feedwire::testing::sanitize_property_violation;
 using feedwire::testing::sanitized_html_violation;
 
-constexpr std::array<std::string_view, 54> tag_fragments = {
+constexpr std::array<std::string_view, 64> tag_fragments = {
     "<script>",
     "</script>",
     "<SCRIPT SRC=//x.example/x.js>",
@@ -82,14 +82,57 @@ constexpr std::array<std::string_view, 54> tag_fragments = {
     "<section>",
     "<br/>",
     "</br>",
+    "<area href=",
+    "<font color=",
+    "<label for=",
+    "<details open>",
+    "<map name=",
+    "<option>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<span style=\"",
+    "<dialog open>",
+    "<col/>",
 };
 
-constexpr std::array<std::string_view, 22> attribute_fragments = {
-    " onclick=",  " onerror=",  " ONLOAD=", " onmouseover =", " href=",
-    " src=",      " style=",    " srcdoc=", " formaction=",   " xlink:href=",
-    " poster=",   " cite=",     " alt=",    " title=",        " width=",
-    " /onerror=", "\tonfocus=", "/",        " autofocus",     " target=_blank",
-    " data-x=",   " on",
+constexpr std::array<std::string_view, 36> attribute_fragments = {
+    " onclick=",    " onerror=",
+    " ONLOAD=",     " onmouseover =",
+    " href=",       " src=",
+    " style=",      " srcdoc=",
+    " formaction=", " xlink:href=",
+    " poster=",     " cite=",
+    " alt=",        " title=",
+    " width=",      " /onerror=",
+    "\tonfocus=",   "/",
+    " autofocus",   " target=_blank",
+    " data-x=",     " on",
+    " class=",      " id=",
+    " name=",       " for=",
+    " form=",       " ping=",
+    " background=", " lowsrc=",
+    " longdesc=",   " data=",
+    " icon=",       " contenteditable",
+    " STYLE=",      " usemap=",
+};
+
+// CSS for style attributes: what the filter keeps and what it must not.
+constexpr std::array<std::string_view, 16> css_fragments = {
+    "color: red;",
+    "background:url(javascript:alert(1))",
+    "width:expression(alert(1))",
+    "x:\\75rl(x)",
+    "color:\\72 ed",
+    "@import 'x';",
+    "/**/",
+    "behavior:url(x.htc)",
+    "-moz-binding:url(x)",
+    "font-family:'a;b'",
+    "color:&#x72;ed",
+    "background-image: url(\"x\")",
+    "border: 1px solid rgb(0, 0, 0)",
+    "margin: 0 15px 0 0 !important",
+    "background: u&#x72;l(x)",
+    "font-family: 'Lucida Console', sans-serif",
 };
 
 constexpr std::array<std::string_view, 24> url_fragments = {
@@ -135,7 +178,7 @@ std::string generate(std::mt19937& rng) {
     std::string out;
     const std::mt19937::result_type n = 1 + rng() % 40;
     for (std::mt19937::result_type i = 0; i < n; ++i) {
-        switch (rng() % 8) {
+        switch (rng() % 9) {
             case 0:
             case 1:
                 out += pick(rng, tag_fragments);
@@ -147,6 +190,9 @@ std::string generate(std::mt19937& rng) {
             case 4:
             case 5:
                 out += pick(rng, url_fragments);
+                break;
+            case 6:
+                out += pick(rng, css_fragments);
                 break;
             default:
                 out += pick(rng, other_fragments);
@@ -163,13 +209,23 @@ TEST(SanitizePropertyCheck, FlagsWhatTheSanitizerMustNeverWrite) {
     EXPECT_NE(sanitized_html_violation("<a href=\"jav&#x09;ascript:x\">y</a>"), "");
     EXPECT_NE(sanitized_html_violation("<a href=\" VBScript:x\">y</a>"), "");
     EXPECT_NE(sanitized_html_violation("<img src=\"data:text/html,x\">"), "");
-    EXPECT_NE(sanitized_html_violation("<p style=\"x\">y</p>"), "");
+    EXPECT_NE(sanitized_html_violation("<p style=\"background: url(x.png)\">y</p>"), "");
+    EXPECT_NE(sanitized_html_violation("<p style=\"width: expression(alert(1))\">y</p>"), "");
+    EXPECT_NE(sanitized_html_violation("<p style=\"color: \\72 ed\">y</p>"), "");
+    EXPECT_NE(sanitized_html_violation("<p style=\"color: red/**/\">y</p>"), "");
+    EXPECT_NE(sanitized_html_violation("<p style=\"@import 'x'\">y</p>"), "");
+    EXPECT_NE(sanitized_html_violation("<span id=\"x\">y</span>"), "");
+    EXPECT_NE(sanitized_html_violation("<label for=\"x\">y</label>"), "");
+    EXPECT_NE(sanitized_html_violation("<a href=\"/\" ping=\"https://t.example/\">y</a>"), "");
     EXPECT_NE(sanitized_html_violation("<p>y"), "");
     EXPECT_NE(sanitized_html_violation("<p><b>y</p></b>"), "");
     EXPECT_NE(sanitized_html_violation("<!-- x -->"), "");
     EXPECT_NE(sanitized_html_violation("<svg></svg>"), "");
     EXPECT_EQ(sanitized_html_violation("<p><a href=\"https://e.example/\">x</a><br><img "
                                        "src=\"p.jpg\" alt=\"javascript: a book\"></p>"),
+              "");
+    EXPECT_EQ(sanitized_html_violation("<span class=\"c\" style=\"color: rgb(0, 128, 0); "
+                                       "font-family: 'Lucida Console';\">x</span><br />"),
               "");
 }
 

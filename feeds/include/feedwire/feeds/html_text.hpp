@@ -28,14 +28,20 @@ struct sanitize_options {
 
 // Sanitized HTML: an allow-list of elements (p, a, b, i, em, strong, ul,
 // ol, li, img, figure, figcaption, blockquote, h1-h6, table family, pre,
-// code, br, hr, ...) and attributes (href, src, alt, title, width, height,
-// ...); script, style, iframe, object, embed, form and their content
-// removed; event handlers (on*), style attributes and javascript:/
-// vbscript:/data: URLs removed; every open element closed, stray end tags
-// dropped; text and attribute values re-escaped. target is dropped, so
-// links never open a new browsing context and need no rel="noopener".
-// Sectioning elements (article, section, header, ...) become <div>, and
-// audio/video always carry controls, never autoplay.
+// code, br, hr, article, section, details, font, map/area, ...) and of
+// attributes (href, src, alt, title, class, width, height, align, ...);
+// script, style, iframe, object, embed, form, its controls and noscript
+// removed with their content; event handlers (on*), javascript:/
+// vbscript:/data: URLs, and attributes that load or tie content to the
+// page (id, name, for, form, accesskey, autofocus, ping, background,
+// lowsrc, ...) removed. A style attribute keeps only the declarations of a
+// short list of properties with plain values (keywords, numbers with
+// units, colours, quoted names: never url(), expression(), escapes or
+// comments). Every open element is closed, stray end tags dropped; text
+// and attribute values re-escaped; void elements written XHTML-style
+// ("<br />"). target is dropped, so links never open a new browsing
+// context and need no rel="noopener". main, hgroup and dialog become
+// <div>, and audio/video always carry controls, never autoplay.
 std::string sanitize_html(std::string_view html, const sanitize_options& options = {});
 
 // `html` (sanitized, so balanced) without the block elements (p, div,
