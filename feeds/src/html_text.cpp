@@ -431,7 +431,7 @@ void append_escaped(std::string& out, std::string_view text, bool is_attribute_v
     out.append(text.substr(copied));
 }
 
-enum class attribute_rule : std::uint8_t { drop, text, url, number, integer, boolean, css };
+enum class attribute_rule : std::uint8_t { drop, text, url, number, integer, boolean };
 
 bool is_one_of(std::string_view s, std::initializer_list<std::string_view> options) noexcept {
     return std::find(options.begin(), options.end(), s) != options.end();
@@ -607,7 +607,6 @@ attribute_rule rule_for(std::string_view el, std::string_view attr) noexcept {
         if (is_one_of(attr, {"kind", "srclang"})) return r::text;
         if (attr == "default") return r::boolean;
     }
-    if (attr == "style") return r::css;
     if (is_listed(url_attributes, attr)) return r::url;
     if (is_listed(common_attributes, attr)) return r::text;
     return r::drop;
@@ -628,206 +627,6 @@ bool is_plain_number(std::string_view s, bool allows_sign) noexcept {
     if (allows_sign && !s.empty() && s.front() == '-') s.remove_prefix(1);
     return !s.empty() && s.size() <= 9 &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Inline CSS. Kept: the properties below, and those of the background,
-// border, margin and padding families whose every value is a keyword of
-// css_keywords, a colour or a length of at most three digits.
-constexpr std::string_view css_properties[] = {
-    "azimuth",
-    "background-color",
-    "border-bottom-color",
-    "border-collapse",
-    "border-color",
-    "border-left-color",
-    "border-right-color",
-    "border-top-color",
-    "clear",
-    "color",
-    "cursor",
-    "direction",
-    "display",
-    "elevation",
-    "float",
-    "font",
-    "font-family",
-    "font-size",
-    "font-style",
-    "font-variant",
-    "font-weight",
-    "height",
-    "letter-spacing",
-    "line-height",
-    "overflow",
-    "pause",
-    "pause-after",
-    "pause-before",
-    "pitch",
-    "pitch-range",
-    "richness",
-    "speak",
-    "speak-header",
-    "speak-numeral",
-    "speak-punctuation",
-    "speech-rate",
-    "stress",
-    "text-align",
-    "text-decoration",
-    "text-indent",
-    "unicode-bidi",
-    "vertical-align",
-    "voice-family",
-    "volume",
-    "white-space",
-    "width",
-};
-static_assert(is_sorted_list(css_properties), "is_listed() binary-searches the list");
-
-constexpr std::string_view css_keywords[] = {
-    "aqua",   "auto",   "black",       "block",     "blue",   "bold",    "both",   "bottom",
-    "brown",  "center", "collapse",    "dashed",    "dotted", "fuchsia", "gray",   "green",
-    "italic", "left",   "lime",        "maroon",    "medium", "navy",    "none",   "normal",
-    "nowrap", "olive",  "pointer",     "purple",    "red",    "right",   "silver", "solid",
-    "teal",   "top",    "transparent", "underline", "white",  "yellow",
-};
-static_assert(is_sorted_list(css_keywords), "is_listed() binary-searches the list");
-
-constexpr std::string_view css_units[] = {"ch", "cm", "em", "ex",  "in", "mm",
-                                          "pc", "pt", "px", "rem", "vh", "vw"};
-static_assert(is_sorted_list(css_units), "is_listed() binary-searches the list");
-
-bool is_css_space(char c) noexcept {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-bool is_ascii_letter(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
-// The length of the CSS value token at v[i], 0 when it is not one of the
-// kinds allowed: a keyword, a number with a unit or '%', a hex colour,
-// rgb()/rgba()/hsl()/hsla() of numbers, a quoted name of letters, digits,
-// spaces, '-' and '_', a comma, or !important. No other function (url(),
-// expression(), ...), no escape, comment, at-rule or sign passes. `is_box`
-// is cleared when the token is no keyword of css_keywords, colour, comma,
-// !important or length under 1000.
-std::size_t css_token_length(std::string_view v, std::size_t i, bool& is_box) {
-    const char c = v[i];
-    const auto at = [&](std::size_t k) { return k < v.size() ? v[k] : '\0'; };
-    if (c == ',') return 1;
-    if (c == '!') return lower_ascii(v.substr(i, 10)) == "!important" ? 10 : 0;
-    if (c == '#') {
-        std::size_t j = i + 1;
-        while (std::isxdigit(static_cast<unsigned char>(at(j))) != 0) ++j;
-        const std::size_t n = j - i - 1;
-        return (n == 3 || n == 4 || n == 6 || n == 8) ? j - i : 0;
-    }
-    if (c == '\'' || c == '"') {
-        std::size_t j = i + 1;
-        while (is_ascii_letter(at(j)) || is_ascii_digit(at(j)) || at(j) == ' ' || at(j) == '-' ||
-               at(j) == '_') {
-            ++j;
-        }
-        if (j == i + 1 || at(j) != c) return 0;
-        is_box = false;
-        return j + 1 - i;
-    }
-    if (is_ascii_digit(c) || (c == '.' && is_ascii_digit(at(i + 1)))) {
-        std::size_t j = i;
-        while (is_ascii_digit(at(j))) ++j;
-        if (j - i > 3) is_box = false;
-        if (at(j) == '.') {
-            ++j;
-            if (!is_ascii_digit(at(j))) return 0;
-            while (is_ascii_digit(at(j))) ++j;
-        }
-        if (at(j) == '%') return j + 1 - i;
-        const std::size_t unit = j;
-        while (is_ascii_letter(at(j))) ++j;
-        if (j > unit && !is_listed(css_units, lower_ascii(v.substr(unit, j - unit)))) return 0;
-        return j - i;
-    }
-    if (is_ascii_letter(c)) {
-        std::size_t j = i;
-        while (is_ascii_letter(at(j)) || is_ascii_digit(at(j)) || at(j) == '-') ++j;
-        const std::string name = lower_ascii(v.substr(i, j - i));
-        if (at(j) != '(') {
-            if (!is_listed(css_keywords, name)) is_box = false;
-            return j - i;
-        }
-        if (!is_one_of(name, {"rgb", "rgba", "hsl", "hsla"})) return 0;
-        ++j;
-        while (is_ascii_digit(at(j)) || is_css_space(at(j)) || at(j) == '.' || at(j) == ',' ||
-               at(j) == '%') {
-            ++j;
-        }
-        return at(j) == ')' ? j + 1 - i : 0;
-    }
-    return 0;
-}
-
-// The value with its whitespace collapsed, or nothing when a token is not
-// allowed (or, with `box_only`, not allowed for the box families).
-std::optional<std::string> checked_css_value(std::string_view v, bool box_only) {
-    std::string out;
-    bool is_box = true;
-    std::size_t i = 0;
-    while (i < v.size()) {
-        if (is_css_space(v[i])) {
-            ++i;
-            continue;
-        }
-        const std::size_t n = css_token_length(v, i, is_box);
-        if (n == 0) return std::nullopt;
-        // Tokens are apart: "10px10px" or "a'b'" would read as something else.
-        const char next = i + n < v.size() ? v[i + n] : ' ';
-        if (v[i] != ',' && !is_css_space(next) && next != ',' && next != '!') return std::nullopt;
-        if (!out.empty() && i > 0 && is_css_space(v[i - 1])) out += ' ';
-        out.append(v.substr(i, n));
-        i += n;
-    }
-    if (out.empty() || (box_only && !is_box)) return std::nullopt;
-    return out;
-}
-
-// The declarations of a style attribute that pass, as "property: value;"
-// joined by spaces; empty when none does.
-std::string filtered_style(std::string_view css) {
-    std::string out;
-    while (!css.empty()) {
-        const std::size_t semicolon = std::min(css.find(';'), css.size());
-        const std::string_view declaration = css.substr(0, semicolon);
-        css.remove_prefix(std::min(semicolon + 1, css.size()));
-        const std::size_t colon = declaration.find(':');
-        if (colon == std::string_view::npos) continue;
-        const std::string_view property = trim_ascii(declaration.substr(0, colon));
-        if (property.empty() || !is_ascii_letter(property.front()) ||
-            !std::all_of(property.begin(), property.end(),
-                         [](char c) { return is_ascii_letter(c) || c == '-'; })) {
-            continue;
-        }
-        const std::string name = lower_ascii(property);
-        const bool is_listed_property = is_listed(css_properties, name);
-        const std::string_view family = std::string_view(name).substr(0, name.find('-'));
-        if (!is_listed_property &&
-            !is_one_of(family, {"background", "border", "margin", "padding"})) {
-            continue;
-        }
-        const auto value = checked_css_value(declaration.substr(colon + 1), !is_listed_property);
-        if (!value) continue;
-        if (!out.empty()) out += ' ';
-        out.append(property);
-        out += ": ";
-        out += *value;
-        out += ';';
-    }
-    return out;
 }
 
 void append_attribute(std::string& out, std::string_view name, std::string_view value) {
@@ -855,11 +654,6 @@ bool write_start_tag(std::string& out, std::string_view name, const html_token& 
             case attribute_rule::text:
                 append_attribute(out, a.name, a.value);
                 break;
-            case attribute_rule::css: {
-                const std::string style = filtered_style(without_controls(a.value));
-                if (!style.empty()) append_attribute(out, a.name, style);
-                break;
-            }
             case attribute_rule::url: {
                 // The URL checked and resolved is the one written: without
                 // the C0 controls append_escaped leaves out.

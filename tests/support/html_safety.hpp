@@ -37,29 +37,6 @@ inline bool is_script_url(std::string_view value) {
            squeezed.starts_with("data:") || squeezed.starts_with("livescript:");
 }
 
-// A style attribute value that cannot fetch or run anything: only letters,
-// digits, whitespace and # % . , ! ' " - _ : ; ( ), and no function but
-// the colour ones; so no escape, comment or at-rule either (entities are
-// already decoded by the tokenizer).
-inline bool is_inert_css(std::string_view value) {
-    const std::string css = ascii_lower(value);
-    for (const char c : css) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' || c == '\t' ||
-                        c == '\n' || c == '\r' || c == '\f' ||
-                        std::string_view("#%.,!'\"-_:;()").find(c) != std::string_view::npos;
-        if (!ok) return false;
-    }
-    // Every '(' opens a colour function: url(), expression(), image-set()
-    // and the like are out.
-    for (std::size_t i = css.find('('); i != std::string::npos; i = css.find('(', i + 1)) {
-        std::size_t begin = i;
-        while (begin > 0 && css[begin - 1] >= 'a' && css[begin - 1] <= 'z') --begin;
-        const std::string_view fn = std::string_view(css).substr(begin, i - begin);
-        if (!is_one_of_names(fn, {"rgb", "rgba", "hsl", "hsla"})) return false;
-    }
-    return true;
-}
-
 // Why `html`, an output of sanitize_html, breaks the sanitizer's promise;
 // empty when it keeps it. Checks, on the output tokenized again the way a
 // browser tokenizes it (entities decoded in attribute values):
@@ -67,7 +44,7 @@ inline bool is_inert_css(std::string_view value) {
 //     content (script, style, iframe, object, embed, form, svg, math, ...);
 //   * no event handler (on*), no attribute that submits, loads or ties
 //     content to the page (srcdoc, action, ping, background, id, form, ...),
-//     no style attribute but inert CSS (is_inert_css), no javascript:,
+//     no style attribute (body_html carries no presentation), no javascript:,
 //     vbscript: or data: URL in a URL attribute;
 //   * balanced: every end tag closes the innermost open element, and every
 //     element that is not void is closed.
@@ -98,14 +75,17 @@ inline std::string sanitized_html_violation(std::string_view html) {
         for (const feeds::html_attribute& a : t.attributes) {
             const std::string attr(a.name);
             if (attr.starts_with("on")) return "event handler " + attr + " on <" + name + ">";
-            if (is_one_of_names(
-                    attr, {"srcdoc", "formaction", "action", "srcset", "xlink:href", "background",
-                           "dynsrc", "lowsrc", "datasrc", "vrml", "ping", "target", "autofocus",
-                           "contenteditable", "accesskey", "id", "name", "form", "for"})) {
+            if (is_one_of_names(attr, {"srcdoc",     "formaction",
+                                       "action",     "srcset",
+                                       "xlink:href", "background",
+                                       "dynsrc",     "lowsrc",
+                                       "datasrc",    "vrml",
+                                       "ping",       "target",
+                                       "autofocus",  "contenteditable",
+                                       "accesskey",  "id",
+                                       "name",       "form",
+                                       "for",        "style"})) {
                 return "attribute " + attr + " on <" + name + ">";
-            }
-            if (attr == "style" && !is_inert_css(a.value)) {
-                return "style on <" + name + ">: " + std::string(a.value);
             }
             if (is_one_of_names(attr,
                                 {"href", "src", "cite", "poster", "longdesc", "data", "icon"}) &&
