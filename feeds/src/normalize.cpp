@@ -405,6 +405,11 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
                 it.body_text = collapse_text(e.content.value);
             }
         }
+        // The entry's summary and content are not read again: their memory
+        // goes now rather than after the last item, so a large feed's texts
+        // are not held raw and normalized at once.
+        std::string().swap(e.summary.value);
+        std::string().swap(e.content.value);
         it.authors = clean_authors(e.authors);
         it.byline = byline_of(it.authors);
         const std::string label = label_of(it, i);
