@@ -8,6 +8,8 @@
 #include "folded_words.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace feedwire::feeds {
 namespace {
@@ -38,16 +40,32 @@ constexpr std::uint64_t rotl(std::uint64_t x, unsigned n) noexcept {
     return (x << n) | (x >> (64U - n));
 }
 
+// 1 to 8 bytes as a little-endian number, whatever the host: two
+// overlapping loads (their common bytes agree) instead of a byte loop.
+std::uint64_t load_little_endian(const char* p, std::size_t n) noexcept {
+    const auto byte = [p](std::size_t k) {
+        return std::uint64_t{static_cast<unsigned char>(p[k])} << (8U * k);
+    };
+    if (n < 4) return byte(0) | byte(n / 2) | byte(n - 1);
+    if constexpr (std::endian::native == std::endian::little) {
+        std::uint32_t low = 0;
+        std::uint32_t high = 0;
+        std::memcpy(&low, p, 4);
+        std::memcpy(&high, p + n - 4, 4);
+        return low | (std::uint64_t{high} << (8U * (n - 4)));
+    }
+    std::uint64_t v = 0;
+    for (std::size_t k = 0; k < n; ++k) v |= byte(k);
+    return v;
+}
+
 // The bytes of a word, eight at a time, little-endian whatever the host.
 std::uint64_t hash_word(std::string_view w) noexcept {
     std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ w.size();
     std::size_t i = 0;
     while (i < w.size()) {
-        std::uint64_t chunk = 0;
         const std::size_t n = std::min<std::size_t>(8, w.size() - i);
-        for (std::size_t k = 0; k < n; ++k)
-            chunk |= std::uint64_t{static_cast<unsigned char>(w[i + k])} << (8U * k);
-        h = mix(h ^ chunk);
+        h = mix(h ^ load_little_endian(w.data() + i, n));
         i += n;
     }
     return h;
