@@ -366,9 +366,15 @@ std::size_t utf8_valid_prefix(std::string_view bytes) noexcept {
 struct utf8_stats {
     std::size_t multibyte = 0;  // well-formed sequences of 2..4 bytes
     std::size_t invalid = 0;    // maximal subparts of ill-formed ones
+    bool is_partial = false;    // the scan stopped early (see scan_utf8)
 };
 
-utf8_stats scan_utf8(std::string_view bytes) noexcept {
+// With `until_not_utf8`, the scan stops as soon as the bytes left could not
+// bring the well-formed sequences to four per broken one (each takes at
+// least two bytes): the text is then not mostly UTF-8 whatever follows,
+// which is all a code page label needs to know (a windows-1251 document
+// breaks on nearly every letter, and is decided in its first part).
+utf8_stats scan_utf8(std::string_view bytes, bool until_not_utf8 = false) noexcept {
     utf8_stats st;
     const std::size_t n = bytes.size();
     std::size_t i = 0;
@@ -385,6 +391,10 @@ utf8_stats scan_utf8(std::string_view bytes) noexcept {
         if (len == 0) {
             ++st.invalid;
             i += utf8_invalid_length(bytes, i);
+            if (until_not_utf8 && st.multibyte + (n - i) / 2 < 4 * st.invalid) {
+                st.is_partial = true;
+                return st;
+            }
         } else {
             ++st.multibyte;
             i += len;
@@ -819,8 +829,10 @@ bool decide_ascii_compatible(std::string_view body, const std::vector<labelled>&
             // A code page label on well-formed UTF-8 (a WordPress feed
             // saying ISO-8859-1): no Cyrillic or Western text forms
             // multi-byte sequences by accident. A UTF-16/32 label on
-            // ASCII-compatible bytes is never plausible.
-            const utf8_stats& st = get_stats();
+            // ASCII-compatible bytes is never plausible. A partial scan
+            // has already shown the text is not mostly UTF-8.
+            const utf8_stats st = stats ? *stats : scan_utf8(body, true);
+            if (!st.is_partial) stats = st;
             is_plausible = st.multibyte == 0 || !is_mostly_utf8(st);
         }
         if (is_plausible) {

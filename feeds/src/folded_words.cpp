@@ -74,7 +74,9 @@ bool is_ascii_word_char(unsigned char c) noexcept {
 
 bool folded_words::next(std::string_view& word) {
     const std::size_t size = text_.size();
-    while (pos_ < size) {
+    for (;;) {
+        if (pos_ == mark_) words_before_mark_ = count_;
+        if (pos_ >= size) return false;
         const std::uint8_t k = class_of(text_[pos_]);
         if (k == k_separator) {
             ++pos_;
@@ -85,12 +87,12 @@ bool folded_words::next(std::string_view& word) {
         if (!is_unicode_separator(next_code_point(text_, after))) break;
         pos_ = after;
     }
-    if (pos_ == size) return false;
 
     // Most words are lower-case ASCII letters and digits already: they are
     // returned in place, without a copy.
     const std::size_t start = pos_;
     while (pos_ < size && class_of(text_[pos_]) == k_lower_or_digit) ++pos_;
+    ++count_;
     if (pos_ == size || class_of(text_[pos_]) == k_separator) {
         word = text_.substr(start, pos_ - start);
         return true;
@@ -107,7 +109,14 @@ bool folded_words::next(std::string_view& word) {
         }
         const char32_t cp = next_code_point(text_, pos_);
         if (is_unicode_separator(cp)) break;
-        append_utf8(word_, fold_case(cp));
+        const char32_t folded = fold_case(cp);
+        if (folded >= 0x80 && folded < 0x800) {
+            // Two bytes (Latin-1, Cyrillic), written here as append_utf8 would.
+            word_.push_back(static_cast<char>(0xC0U | (folded >> 6U)));
+            word_.push_back(static_cast<char>(0x80U | (folded & 0x3FU)));
+        } else {
+            append_utf8(word_, folded);
+        }
     }
     word = word_;
     return true;

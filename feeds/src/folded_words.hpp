@@ -12,14 +12,27 @@ namespace feedwire::feeds::detail {
 
 class folded_words {
 public:
-    explicit folded_words(std::string_view text) noexcept : text_(text) {}
+    static constexpr std::size_t npos = std::string_view::npos;
+
+    // `mark`: a byte offset in `text` to watch for (see words_before_mark).
+    explicit folded_words(std::string_view text, std::size_t mark = npos) noexcept
+        : text_(text), mark_(mark) {}
 
     // The next word, lower-cased; valid until the next call. False at the end.
     bool next(std::string_view& word);
 
+    // How many words came before the scan stood at `mark` between two
+    // words, or npos while it has not (and for good when `mark` falls
+    // inside a word or a character). Once set, the words that follow are
+    // exactly the words of text.substr(mark).
+    std::size_t words_before_mark() const noexcept { return words_before_mark_; }
+
 private:
     std::string_view text_;
     std::size_t pos_ = 0;
+    std::size_t mark_;
+    std::size_t count_ = 0;
+    std::size_t words_before_mark_ = npos;
     std::string word_;
 };
 

@@ -8,6 +8,8 @@
 #include "folded_words.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 namespace feedwire::feeds {
 namespace {
@@ -38,16 +40,32 @@ constexpr std::uint64_t rotl(std::uint64_t x, unsigned n) noexcept {
     return (x << n) | (x >> (64U - n));
 }
 
+// 1 to 8 bytes as a little-endian number, whatever the host: two
+// overlapping loads (their common bytes agree) instead of a byte loop.
+std::uint64_t load_little_endian(const char* p, std::size_t n) noexcept {
+    const auto byte = [p](std::size_t k) {
+        return std::uint64_t{static_cast<unsigned char>(p[k])} << (8U * k);
+    };
+    if (n < 4) return byte(0) | byte(n / 2) | byte(n - 1);
+    if constexpr (std::endian::native == std::endian::little) {
+        std::uint32_t low = 0;
+        std::uint32_t high = 0;
+        std::memcpy(&low, p, 4);
+        std::memcpy(&high, p + n - 4, 4);
+        return low | (std::uint64_t{high} << (8U * (n - 4)));
+    }
+    std::uint64_t v = 0;
+    for (std::size_t k = 0; k < n; ++k) v |= byte(k);
+    return v;
+}
+
 // The bytes of a word, eight at a time, little-endian whatever the host.
 std::uint64_t hash_word(std::string_view w) noexcept {
     std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ w.size();
     std::size_t i = 0;
     while (i < w.size()) {
-        std::uint64_t chunk = 0;
         const std::size_t n = std::min<std::size_t>(8, w.size() - i);
-        for (std::size_t k = 0; k < n; ++k)
-            chunk |= std::uint64_t{static_cast<unsigned char>(w[i + k])} << (8U * k);
-        h = mix(h ^ chunk);
+        h = mix(h ^ load_little_endian(w.data() + i, n));
         i += n;
     }
     return h;
@@ -63,33 +81,39 @@ struct shingle_list {
     std::size_t shingles = 0;  // shingles of the text, repeats included
 };
 
-shingle_list shingle_hashes(std::string_view text) {
-    shingle_list list;
-    std::vector<std::uint64_t>& out = list.hashes;
-    out.reserve(text.size() / 4);
-    detail::folded_words words(text);
-    std::string_view word;
-    std::array<std::uint64_t, minhash_shingle_words> window{};
-    std::array<bool, minhash_shingle_words> is_figure{};
-    std::size_t seen = 0;
-    while (words.next(word)) {
-        window[seen % minhash_shingle_words] = hash_word(word);
-        is_figure[seen % minhash_shingle_words] = has_digit(word);
-        ++seen;
-        if (seen < minhash_shingle_words) continue;
-        const std::uint64_t first = window[seen % minhash_shingle_words];
-        const std::uint64_t second = window[(seen + 1) % minhash_shingle_words];
-        const std::uint64_t third = window[(seen + 2) % minhash_shingle_words];
+// Takes a text's folded words one at a time.
+class shingler {
+public:
+    explicit shingler(std::size_t text_bytes) { list_.hashes.reserve(text_bytes / 4); }
+
+    void add(std::string_view word) {
+        std::vector<std::uint64_t>& out = list_.hashes;
+        window_[seen_ % minhash_shingle_words] = hash_word(word);
+        is_figure_[seen_ % minhash_shingle_words] = has_digit(word);
+        ++seen_;
+        if (seen_ < minhash_shingle_words) return;
+        const std::uint64_t first = window_[seen_ % minhash_shingle_words];
+        const std::uint64_t second = window_[(seen_ + 1) % minhash_shingle_words];
+        const std::uint64_t third = window_[(seen_ + 2) % minhash_shingle_words];
         const std::uint64_t shingle = mix(first ^ rotl(second, 21) ^ rotl(third, 42));
         out.push_back(shingle);
-        if (is_figure[0] || is_figure[1] || is_figure[2]) {
+        if (is_figure_[0] || is_figure_[1] || is_figure_[2]) {
             for (unsigned copy = 1; copy < number_weight; ++copy)
                 out.push_back(mix(shingle ^ (0x6a09e667f3bcc908ULL * copy)));
         }
     }
-    list.shingles = seen < minhash_shingle_words ? 0 : seen - minhash_shingle_words + 1;
-    return list;
-}
+
+    const shingle_list& finish() {
+        list_.shingles = seen_ < minhash_shingle_words ? 0 : seen_ - minhash_shingle_words + 1;
+        return list_;
+    }
+
+private:
+    shingle_list list_;
+    std::array<std::uint64_t, minhash_shingle_words> window_{};
+    std::array<bool, minhash_shingle_words> is_figure_{};
+    std::size_t seen_ = 0;
+};
 
 // Distinct values among well-mixed hashes: an open-addressing table at most
 // half full, the hash's own low bits as the slot.
@@ -148,8 +172,9 @@ std::size_t smaller_size(const minhash& a, const minhash& b) noexcept {
 
 }  // namespace
 
-std::optional<minhash> compute_minhash(std::string_view text) {
-    const shingle_list list = shingle_hashes(text);
+namespace {
+
+std::optional<minhash> minhash_of(const shingle_list& list) {
     // The threshold is on the text's length in words, not on the weighted
     // set, so that figures do not make a short text long enough.
     if (list.shingles < minhash_min_shingles) return std::nullopt;
@@ -168,6 +193,45 @@ std::optional<minhash> compute_minhash(std::string_view text) {
     for (std::size_t bin = 0; bin < minhash_bins; ++bin) {
         const std::size_t from = is_filled[bin] ? bin : donor_of(bin, is_filled);
         out.bins[bin] = static_cast<std::uint16_t>(least[from]);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<minhash> compute_minhash(std::string_view text) {
+    shingler s(text.size());
+    detail::folded_words words(text);
+    std::string_view word;
+    while (words.next(word)) s.add(word);
+    return minhash_of(s.finish());
+}
+
+text_fingerprints fingerprint_text(std::string_view headline, std::string_view text,
+                                   std::size_t shingle_from) {
+    if (shingle_from > text.size()) shingle_from = text.size();
+    // The words of `text` are folded once: joined for the content
+    // fingerprint, and from the mark on, shingled.
+    std::string material;
+    material.reserve(headline.size() + text.size() + 1);
+    detail::append_folded_words(material, headline);
+    material.push_back('\n');
+    shingler s(text.size() - shingle_from);
+    detail::folded_words words(text, shingle_from);
+    std::string_view word;
+    for (std::size_t index = 0; words.next(word); ++index) {
+        if (index > 0) material.push_back(' ');
+        material.append(word);
+        if (index >= words.words_before_mark()) s.add(word);
+    }
+    text_fingerprints out;
+    out.content = sha256_hex(material, 16);
+    if (words.words_before_mark() != detail::folded_words::npos) {
+        const auto m = minhash_of(s.finish());
+        if (m) out.minhash = encode_minhash(*m);
+    } else {
+        // The mark cut a word: the signature's text has words of its own.
+        out.minhash = minhash_signature(text.substr(shingle_from));
     }
     return out;
 }

@@ -405,6 +405,11 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
                 it.body_text = collapse_text(e.content.value);
             }
         }
+        // The entry's summary and content are not read again: their memory
+        // goes now rather than after the last item, so a large feed's texts
+        // are not held raw and normalized at once.
+        std::string().swap(e.summary.value);
+        std::string().swap(e.content.value);
         it.authors = clean_authors(e.authors);
         it.byline = byline_of(it.authors);
         const std::string label = label_of(it, i);
@@ -468,13 +473,15 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         it.source.feed_title = info.title;
         it.source.fetched_at = ctx.fetched_at;
         const std::string& signed_text = it.body_text.empty() ? it.description_text : it.body_text;
-        it.fingerprint.content = content_fingerprint(it.headline, signed_text);
         // The near-duplicate signature leaves out the headline (republishers
         // retitle) and the dateline (each agency writes its own).
-        std::string_view shingled = signed_text;
-        if (it.dateline && shingled.starts_with(it.dateline->text))
-            shingled.remove_prefix(it.dateline->text.size());
-        it.fingerprint.minhash = minhash_signature(shingled);
+        const std::size_t shingle_from =
+            it.dateline && std::string_view(signed_text).starts_with(it.dateline->text)
+                ? it.dateline->text.size()
+                : 0;
+        text_fingerprints digests = fingerprint_text(it.headline, signed_text, shingle_from);
+        it.fingerprint.content = std::move(digests.content);
+        it.fingerprint.minhash = std::move(digests.minhash);
         it.revision = 1;
         items.push_back(std::move(it));
     }

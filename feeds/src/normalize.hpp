@@ -23,6 +23,7 @@ struct normalize_context {
 };
 
 // Fills raw.info's derived fields (dates, language) and returns the items.
+// Each entry's summary and content are emptied once its item is made.
 std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
                             std::vector<std::string>& warnings);
 

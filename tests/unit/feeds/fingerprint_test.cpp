@@ -39,6 +39,26 @@ TEST(ContentFingerprint, ChangesWithAnyWord) {
               content_fingerprint("Toll rises to 13", "x"));
 }
 
+// fingerprint_text folds the words once for both digests; from any byte
+// offset (between words, inside a word, inside a multi-byte character or
+// separator) it must give what the two functions give alone.
+TEST(ContentFingerprint, BothDigestsAtOnceMatchEachAlone) {
+    std::string text =
+        "МОСКВА, 22 ноября. /ТАСС/. Talks\u00a0began «today» — in Nagoya; G20 ministers "
+        "agreed on 3 points, Ёлка and ÉTÉ… then left. ";
+    for (int i = 0; i < 3; ++i) text += text;  // long enough to be signed
+    text +=
+        "tail\xC0\x80 \x80"
+        "bad byte";  // invalid UTF-8 folds too
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+        const text_fingerprints both = fingerprint_text("Headline", text, cut);
+        EXPECT_EQ(both.content, content_fingerprint("Headline", text)) << cut;
+        EXPECT_EQ(both.minhash, minhash_signature(std::string_view(text).substr(cut))) << cut;
+    }
+    EXPECT_FALSE(fingerprint_text("h", text, 0).minhash.empty());
+    EXPECT_TRUE(fingerprint_text("h", "too short to sign", 0).minhash.empty());
+}
+
 }  // namespace
 }  // namespace feedwire::feeds
 

@@ -105,6 +105,16 @@ std::string encode_minhash(const minhash& m);
 // encode_minhash(compute_minhash(text)), or "" for a text too short.
 std::string minhash_signature(std::string_view text);
 
+// Both digests of an item's text, its words folded once: the same as
+// {content_fingerprint(headline, text),
+//  minhash_signature(text.substr(shingle_from))}.
+struct text_fingerprints {
+    std::string content;
+    std::string minhash;
+};
+text_fingerprints fingerprint_text(std::string_view headline, std::string_view text,
+                                   std::size_t shingle_from);
+
 // nullopt unless `encoded` is a version 1 signature of the right length.
 std::optional<minhash> decode_minhash(std::string_view encoded);
 
