@@ -169,9 +169,14 @@ std::string remove_dot_segments(string_view in) {
 
 // RFC 3986 5.2.3.
 std::string merge(const parts& base, string_view ref_path) {
-    if (base.has_authority && base.path.empty()) return "/" + std::string(ref_path);
-    const std::size_t slash = base.path.rfind('/');
     std::string out;
+    if (base.has_authority && base.path.empty()) {
+        out.reserve(1 + ref_path.size());
+        out += '/';
+        out += ref_path;
+        return out;
+    }
+    const std::size_t slash = base.path.rfind('/');
     if (slash != string_view::npos) out.append(base.path.substr(0, slash + 1));
     out.append(ref_path);
     return out;
