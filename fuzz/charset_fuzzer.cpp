@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_utf8(decode_html_document(bytes, charset).utf8, "decode_html_document");
     check_utf8(decode_json_document(bytes, charset).utf8, "decode_json_document");
 
-    constexpr int encodings = static_cast<int>(encoding::x_mac_cyrillic) + 1;
+    constexpr int encodings = static_cast<int>(last_encoding) + 1;
     const auto e = static_cast<encoding>(size % encodings);
     std::size_t replaced = 0;
     check_utf8(decode_to_utf8(bytes, e, &replaced), "decode_to_utf8");

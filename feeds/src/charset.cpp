@@ -16,8 +16,11 @@
 #include <feedwire/feeds/html_tokenizer.hpp>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
+
+#include <iconv.h>
 
 namespace feedwire::feeds {
 namespace {
@@ -236,6 +239,45 @@ constexpr std::array labels{
     label_entry{"xmaccyrillic", encoding::x_mac_cyrillic},
     label_entry{"xmacukrainian", encoding::x_mac_cyrillic},
     label_entry{"maccyrillic", encoding::x_mac_cyrillic},
+    // Chinese, Japanese and Korean
+    label_entry{"chinese", encoding::gb18030},
+    label_entry{"csgb2312", encoding::gb18030},
+    label_entry{"csiso58gb231280", encoding::gb18030},
+    label_entry{"gb2312", encoding::gb18030},
+    label_entry{"gb231280", encoding::gb18030},
+    label_entry{"gbk", encoding::gb18030},
+    label_entry{"isoir58", encoding::gb18030},
+    label_entry{"xgbk", encoding::gb18030},
+    label_entry{"cp936", encoding::gb18030},
+    label_entry{"big5", encoding::big5},
+    label_entry{"big5hkscs", encoding::big5},
+    label_entry{"cnbig5", encoding::big5},
+    label_entry{"csbig5", encoding::big5},
+    label_entry{"xxbig5", encoding::big5},
+    label_entry{"cp950", encoding::big5},
+    label_entry{"cseucpkdfmtjapanese", encoding::euc_jp},
+    label_entry{"eucjp", encoding::euc_jp},
+    label_entry{"xeucjp", encoding::euc_jp},
+    label_entry{"csiso2022jp", encoding::iso2022_jp},
+    label_entry{"iso2022jp", encoding::iso2022_jp},
+    label_entry{"csshiftjis", encoding::shift_jis},
+    label_entry{"ms932", encoding::shift_jis},
+    label_entry{"mskanji", encoding::shift_jis},
+    label_entry{"shiftjis", encoding::shift_jis},
+    label_entry{"sjis", encoding::shift_jis},
+    label_entry{"windows31j", encoding::shift_jis},
+    label_entry{"xsjis", encoding::shift_jis},
+    label_entry{"cp932", encoding::shift_jis},
+    label_entry{"cseuckr", encoding::euc_kr},
+    label_entry{"csksc56011987", encoding::euc_kr},
+    label_entry{"euckr", encoding::euc_kr},
+    label_entry{"isoir149", encoding::euc_kr},
+    label_entry{"korean", encoding::euc_kr},
+    label_entry{"ksc56011987", encoding::euc_kr},
+    label_entry{"ksc56011989", encoding::euc_kr},
+    label_entry{"ksc5601", encoding::euc_kr},
+    label_entry{"windows949", encoding::euc_kr},
+    label_entry{"cp949", encoding::euc_kr},
 };
 
 // Labels longer than this are not labels; the longest we know is 18.
@@ -552,6 +594,68 @@ void decode_single_byte(std::string_view b, const detail::high_half_table& table
             p = put_utf8(p, cp);
         }
     }
+}
+
+// The C library's name for the converter that reads `e` as the WHATWG
+// Encoding Standard does (GB18030's decoder for GBK too; Big5 with HKSCS;
+// Shift_JIS as windows-31j; EUC-KR as windows-949), or nullptr.
+const char* iconv_name(encoding e) noexcept {
+    switch (e) {
+        case encoding::gb18030:
+            return "GB18030";
+        case encoding::big5:
+            return "BIG5-HKSCS";
+        case encoding::euc_jp:
+            return "EUC-JP-MS";
+        case encoding::iso2022_jp:
+            return "ISO-2022-JP";
+        case encoding::shift_jis:
+            return "CP932";
+        case encoding::euc_kr:
+            return "UHC";
+        default:
+            return nullptr;
+    }
+}
+
+// Multi-byte code pages, through iconv once per document: an invalid or
+// cut-off sequence becomes U+FFFD and the next byte is read on. Without
+// the converter (a C library built without it) the bytes are read as UTF-8.
+void decode_with_iconv(std::string_view b, const char* name, std::string& out,
+                       std::size_t& replaced) {
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == reinterpret_cast<iconv_t>(-1)) {
+        out = sanitize_utf8(b, &replaced);
+        return;
+    }
+    // Two-byte characters become three bytes of UTF-8, four-byte ones four.
+    out.resize(b.size() * 2 + 16);
+    char* in = const_cast<char*>(b.data());  // iconv's signature; it only reads
+    std::size_t in_left = b.size();
+    std::size_t used = 0;
+    const auto grow = [&] { out.resize(out.size() * 2); };
+    for (;;) {
+        char* to = out.data() + used;
+        std::size_t to_left = out.size() - used;
+        const std::size_t r = iconv(cd, &in, &in_left, &to, &to_left);
+        const int error = errno;
+        used = static_cast<std::size_t>(to - out.data());
+        if (r != static_cast<std::size_t>(-1) || in_left == 0) break;  // all read
+        if (error == E2BIG) {
+            grow();
+            continue;
+        }
+        // EILSEQ (not a character of the encoding) or EINVAL (cut off at
+        // the end): U+FFFD for one byte, then on, in the same shift state.
+        if (out.size() - used < replacement_utf8.size()) grow();
+        std::memcpy(out.data() + used, replacement_utf8.data(), replacement_utf8.size());
+        used += replacement_utf8.size();
+        ++replaced;
+        ++in;
+        --in_left;
+    }
+    iconv_close(cd);
+    out.resize(used);
 }
 
 // ---------------------------------------------------------------------------
@@ -949,6 +1053,18 @@ std::string_view encoding_name(encoding e) {
             return "ibm866";
         case encoding::x_mac_cyrillic:
             return "x-mac-cyrillic";
+        case encoding::gb18030:
+            return "gb18030";
+        case encoding::big5:
+            return "big5";
+        case encoding::euc_jp:
+            return "euc-jp";
+        case encoding::iso2022_jp:
+            return "iso-2022-jp";
+        case encoding::shift_jis:
+            return "shift_jis";
+        case encoding::euc_kr:
+            return "euc-kr";
     }
     return "utf-8";
 }
@@ -1031,6 +1147,8 @@ std::string decode_to_utf8(std::string_view bytes, encoding e, std::size_t* repl
         default:
             if (const auto* table = detail::single_byte_table(e)) {
                 decode_single_byte(bytes, *table, out, count);
+            } else if (const char* name = iconv_name(e)) {
+                decode_with_iconv(bytes, name, out, count);
             } else {
                 out = sanitize_utf8(bytes, &count);
             }

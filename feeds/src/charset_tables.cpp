@@ -661,6 +661,12 @@ const high_half_table* single_byte_table(encoding e) noexcept {
         case encoding::utf16be:
         case encoding::utf32le:
         case encoding::utf32be:
+        case encoding::gb18030:
+        case encoding::big5:
+        case encoding::euc_jp:
+        case encoding::iso2022_jp:
+        case encoding::shift_jis:
+        case encoding::euc_kr:
             return nullptr;
     }
     return nullptr;

@@ -376,6 +376,49 @@ TEST(Charset, DecodesIsoSamples) {
     EXPECT_EQ(decode_to_utf8("\xAE", encoding::koi8_u), "ў");
 }
 
+// Chinese, Japanese and Korean code pages, as the WHATWG Encoding Standard
+// reads them: gb2312 and GBK with GB18030's decoder (four-byte forms too),
+// Shift_JIS as windows-31j, EUC-KR as windows-949 (its extra syllables).
+TEST(Charset, DecodesCjkCodePages) {
+    EXPECT_EQ(lookup_encoding("GB2312"), encoding::gb18030);
+    EXPECT_EQ(lookup_encoding("x-sjis"), encoding::shift_jis);
+    EXPECT_EQ(lookup_encoding("ks_c_5601-1987"), encoding::euc_kr);
+    EXPECT_EQ(lookup_encoding("Big5-HKSCS"), encoding::big5);
+    EXPECT_EQ(decode_to_utf8("\xB1\xB1\xBE\xA9\xD0\xC2\xCE\xC5", encoding::gb18030), "北京新闻");
+    EXPECT_EQ(decode_to_utf8("\x81\x34\xD6\x30", encoding::gb18030), "ᠠ");
+    EXPECT_EQ(decode_to_utf8("\xA5\x78\xA5\x5F", encoding::big5), "台北");
+    EXPECT_EQ(decode_to_utf8("\xC5\xEC\xB5\xFE", encoding::euc_jp), "東京");
+    EXPECT_EQ(decode_to_utf8("a\x1B\x24\x42\x45\x6C\x35\x7E\x1B\x28\x42z", encoding::iso2022_jp),
+              "a東京z");
+    EXPECT_EQ(decode_to_utf8("\x93\x8C\x8B\x9E \x81\x60\x87\x40", encoding::shift_jis), "東京 ～①");
+    EXPECT_EQ(decode_to_utf8("\xBC\xAD\xBF\xEF \x8C\x63", encoding::euc_kr), "서울 똠");
+    EXPECT_EQ(encoding_name(encoding::shift_jis), "shift_jis");
+}
+
+TEST(Charset, CjkInvalidAndCutOffSequencesAreReplaced) {
+    std::size_t replaced = 0;
+    // 0xFF is no lead byte; a lead byte at the very end is cut off.
+    EXPECT_EQ(decode_to_utf8("\xBC\xAD\xFF\xBF\xEF\xBC", encoding::euc_kr, &replaced),
+              "서\xEF\xBF\xBD울\xEF\xBF\xBD");
+    EXPECT_EQ(replaced, 2u);
+    // A long document grows the output past its first guess.
+    std::string many;
+    for (int i = 0; i < 5000; ++i) many += "\x81\x34\xD6\x30";
+    std::string expected;
+    for (int i = 0; i < 5000; ++i) expected += "ᠠ";
+    EXPECT_EQ(decode_to_utf8(many, encoding::gb18030), expected);
+}
+
+TEST(Charset, DeclaredEucKrDocumentIsDecoded) {
+    const auto d = decode_xml_document(
+        "<?xml version=\"1.0\" encoding=\"euc-kr\"?><rss><title>\xBC\xAD\xBF\xEF</title></rss>",
+        "");
+    EXPECT_EQ(d.used, encoding::euc_kr);
+    EXPECT_EQ(d.how, "xml-declaration");
+    EXPECT_NE(d.utf8.find("<title>서울</title>"), std::string::npos) << d.utf8;
+    EXPECT_TRUE(d.warnings.empty());
+}
+
 TEST(Charset, Windows1252UndefinedBytesAreC1Controls) {
     std::size_t replaced = 0;
     EXPECT_EQ(decode_to_utf8("\x81\x8D\x8F\x90\x9D\x80", encoding::windows1252, &replaced),
@@ -531,7 +574,7 @@ TEST(Charset, ArbitraryBytesAlwaysGiveValidUtf8) {
         ASSERT_NE(x.utf8.rfind("\xEF\xBB\xBF", 0), 0U);
         const auto j = decode_json_document(bytes, "");
         ASSERT_TRUE(is_valid_utf8(j.utf8));
-        for (int e = 0; e <= static_cast<int>(encoding::x_mac_cyrillic); ++e) {
+        for (int e = 0; e <= static_cast<int>(last_encoding); ++e) {
             ASSERT_TRUE(is_valid_utf8(decode_to_utf8(bytes, static_cast<encoding>(e))));
         }
     }

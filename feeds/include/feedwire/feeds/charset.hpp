@@ -2,7 +2,12 @@
 //
 // Supported encodings: UTF-8, UTF-16LE/BE, UTF-32LE/BE, US-ASCII,
 // ISO-8859-1..16 (except 12), windows-1250..1258, KOI8-R, KOI8-U, IBM866,
-// x-mac-cyrillic. Labels follow the WHATWG Encoding Standard's list (case-
+// x-mac-cyrillic through lookup tables; GB18030, Big5, EUC-JP, ISO-2022-JP,
+// Shift_JIS and EUC-KR through the C library's iconv, once per document,
+// as the WHATWG Encoding Standard reads them (gb2312 and GBK with GB18030's
+// decoder, Shift_JIS as windows-31j, EUC-KR as windows-949, Big5 with
+// HKSCS).
+// Labels follow the WHATWG Encoding Standard's list (case-
 // and whitespace-insensitive; "latin1", "cp1251", "utf8", ...).
 //
 // Invalid byte sequences are replaced with U+FFFD, never passed through.
@@ -51,7 +56,16 @@ enum class encoding {
     koi8_u,
     ibm866,
     x_mac_cyrillic,
+    gb18030,
+    big5,
+    euc_jp,
+    iso2022_jp,
+    shift_jis,
+    euc_kr,
 };
+
+// The last enumerator, for loops over every encoding.
+inline constexpr encoding last_encoding = encoding::euc_kr;
 
 // Canonical lower-case name ("utf-8", "windows-1251", "koi8-r", ...).
 std::string_view encoding_name(encoding e);
