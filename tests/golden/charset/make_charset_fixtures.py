@@ -236,6 +236,35 @@ FILES["http-charset-vs-bom.xml"] = codecs.BOM_UTF8 + rss(
 ).encode("utf-8")
 OPTIONS["http-charset-vs-bom.xml"] = "content-type: text/xml; charset=windows-1251\n"
 
+# --- Chinese, Japanese and Korean code pages ---------------------------------
+
+# euc-kr.xml: Korean in EUC-KR with a UHC (windows-949) syllable, declared.
+FILES["euc-kr.xml"] = rss(
+    decl("euc-kr"), "서울 뉴스", "https://seoul-news.example/", "ko", [
+        ("서울 지하철 2호선 운행 재개",
+         "출근길 승객들은 30분 늦게 도착했다. 똠양꿍 식당은 문을 열었다.",
+         "Fri, 22 Nov 2019 09:00:00 +0900"),
+    ]).encode("cp949")
+
+# shift-jis-http.xml: Japanese in Shift_JIS (with a windows-31j circled
+# digit), no declaration; the HTTP charset names it.
+FILES["shift-jis-http.xml"] = rss(
+    "", "東京ニュース", "https://tokyo-news.example/", "ja", [
+        ("東京で初雪、平年より早く",
+         "気象庁によると①都心で初雪を観測した。",
+         "Fri, 22 Nov 2019 08:00:00 +0900"),
+    ]).encode("cp932")
+OPTIONS["shift-jis-http.xml"] = "content-type: application/rss+xml; charset=Shift_JIS\n"
+
+# gb2312.xml: simplified Chinese declared as gb2312 (read with GB18030's
+# decoder, as browsers do).
+FILES["gb2312.xml"] = rss(
+    decl("gb2312"), "北京新闻", "https://beijing-news.example/", "zh-cn", [
+        ("北京地铁新线路开通",
+         "新线路全长二十公里，设十二座车站。",
+         "Fri, 22 Nov 2019 10:00:00 +0800"),
+    ]).encode("gb2312")
+
 # --- damaged bytes -----------------------------------------------------------
 
 # invalid-utf8-sequences.xml: a UTF-8 document with, in the first item's
