@@ -25,11 +25,8 @@ done
 for tool in redis-server redis-cli redis-benchmark; do
   command -v "$tool" >/dev/null || { echo "deliver: $tool missing (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
-if [ ! -x "$build/bench/deliver_bench" ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFEEDWIRE_BUILD_TESTS=OFF \
-    -DFEEDWIRE_BUILD_BENCH=ON >/dev/null
-fi
-cmake --build "$build" --target deliver_bench >/dev/null
+. bench/lib.sh
+bench_build "$build" deliver_bench
 
 tmp=$(mktemp -d /tmp/feedwire-deliver.XXXXXX)
 # The replica reaches the primary over TCP: a free loopback port.

@@ -228,7 +228,6 @@ int main(int argc, char** argv) {
     // One phase alone, on an empty server: for a profile of the server's
     // work in it (instruction counts under callgrind: bench/README).
     const char* only = std::getenv("DELIVER_BENCH_ONLY");
-    if (only == nullptr && std::getenv("DELIVER_BENCH_NEAR_ONLY") != nullptr) only = "near";
     if (only != nullptr) {
         const std::string phase = only;
         if (phase == "xadd") {

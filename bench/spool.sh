@@ -17,11 +17,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ ! -x "$build/bench/spool_bench" ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFEEDWIRE_BUILD_TESTS=OFF \
-    -DFEEDWIRE_BUILD_BENCH=ON >/dev/null
-fi
-cmake --build "$build" --target spool_bench >/dev/null
+. bench/lib.sh
+bench_build "$build" spool_bench
 
 work=$(mktemp -d "$dir/feedwire-spool.XXXXXX")
 trap 'rm -rf "$work"' EXIT
