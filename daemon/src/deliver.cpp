@@ -43,10 +43,12 @@ namespace asio = boost::asio;
 // ('m' mark, 'd' drop, 'o' off), retention in seconds (sighting records),
 // then 7 per item: uri, key blob (entry, content and url hashes, 8 bytes
 // each), near blob or empty, url, headline, versioncreated, item JSON (with
-// "revision":1). The near blob: the raw MinHash signature (258 bytes), the
-// 16-bit tags of its 32 LSH bands (2 bytes each, big-endian), then as text
-// separated by spaces each band's cell offset in the near index ("#n") and
-// the cell's value for this item (tag * 2^32 + ref).
+// "revision":1). The near blob is a MessagePack array of three: the arguments
+// of the item's BITFIELD on the near index (for each of its 32 LSH bands
+// "SET", "u48", the cell offset "#n" and the cell's value for this item,
+// tag * 2^32 + ref, as decimal text), the 32 bands' 16-bit tags (integers),
+// and the raw MinHash signature (258 bytes). cmsgpack unpacks it in C: the
+// function neither scans text nor builds the BITFIELD arguments itself.
 // Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
 // another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
 // dropped), revision, id of the first stream entry (or ""), the related
@@ -104,8 +106,8 @@ end
 -- holds 16 more bits of the band's hash (its tag: bands that merely share
 -- a cell are no candidates) and the item's 32-bit ref, the first four
 -- bytes of its entry hash (0 read as 1). 48 bits stay exact in Lua's
--- numbers. The client sends each band's cell offset ("#n") and value as
--- text. One index serves every window: a cell is overwritten by newer
+-- numbers. The client sends each item's BITFIELD arguments ready-made
+-- (the near blob). One index serves every window: a cell is overwritten by newer
 -- items, and a ref whose record (kept per window) is gone is no candidate.
 local TWO32 = 4294967296
 local function ref_of(eh)
@@ -181,8 +183,8 @@ local function deliver(keys, args)
     -- 2. Which items may be new: no record, or a record of a sighting whose
     -- text changed. Their canonical url and content are looked up across
     -- feeds, and their bands for near-duplicates.
-    local candidates, afields, item_bands, item_tags = {}, {}, {}, {}
-    local item_values, banded = {}, {}
+    local candidates, afields, banded = {}, {}, {}
+    local item_ops, item_tags, item_sig = {}, {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
         local blob, sig = args[at + 1], args[at + 2]
@@ -198,22 +200,16 @@ local function deliver(keys, args)
             local uh = string.sub(blob, 17, 24)
             if uh ~= '\0\0\0\0\0\0\0\0' then afields[#afields + 1] = 'u' .. uh end
             afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
-            if near_on and #sig > 322 then
-                local mine, tags, values = {}, {}, {}
-                local byte = string.byte
-                local n = 0
-                for token in string.gmatch(string.sub(sig, 323), '%S+') do
-                    n = n + 1
-                    if n <= 32 then mine[n] = token else values[n - 32] = token end
+            if near_on and #sig > 0 then
+                local near = cmsgpack.unpack(sig)
+                local ops, tags, signature = near[1], near[2], near[3]
+                if type(ops) == 'table' and #ops == 128 and type(tags) == 'table'
+                    and #tags == 32 and type(signature) == 'string' and #signature == 258 then
+                    banded[#banded + 1] = k
+                    item_ops[k] = ops
+                    item_tags[k] = tags
+                    item_sig[k] = signature
                 end
-                for b = 1, 32 do
-                    local t1, t2 = byte(sig, 257 + 2 * b, 258 + 2 * b)
-                    tags[b] = t1 * 256 + t2
-                end
-                banded[#banded + 1] = k
-                item_values[k] = values
-                item_bands[k] = mine
-                item_tags[k] = tags
             end
         end
     end
@@ -236,8 +232,8 @@ local function deliver(keys, args)
             if v and string.byte(v, 1) == 0 then articles[afields[i]] = resolved[v] end
         end
     end
-    -- The candidates' bands go into the index at once: BITFIELD SET answers
-    -- what each cell held before, which is the lookup, in one pass over the
+    -- Each candidate's bands go into the index: BITFIELD SET answers what
+    -- each cell held before, which is the lookup, in the same pass over the
     -- cells. When an earlier item of this batch wrote the cell first, the
     -- value the batch found there counts (pre): an item of the same feed is
     -- no near-duplicate anyway. Cells of items that end up not indexed are
@@ -245,27 +241,15 @@ local function deliver(keys, args)
     -- cells with its band's tag.
     local pre, item_refs, refs, ref_list = {}, {}, {}, {}
     if #banded > 0 then
-        local ops, n = {}, 0
         for i = 1, #banded do
             local k = banded[i]
-            local mine, values = item_bands[k], item_values[k]
+            local ops, tags, found = item_ops[k], item_tags[k], {}
+            local old = redis.call('BITFIELD', keys[B], unpack(ops))
             for b = 1, 32 do
-                ops[n + 1] = 'SET'; ops[n + 2] = 'u48'; ops[n + 3] = mine[b]; ops[n + 4] = values[b]
-                n = n + 4
-            end
-        end
-        local old = bitfield(keys[B], ops)
-        redis.call('EXPIREAT', keys[B], near_until)
-        local at = 0
-        for i = 1, #banded do
-            local k = banded[i]
-            local mine, tags, found = item_bands[k], item_tags[k], {}
-            for b = 1, 32 do
-                at = at + 1
-                local cell = mine[b]
+                local cell = ops[4 * b - 1]
                 local v = pre[cell]
                 if v == nil then
-                    v = old[at]
+                    v = old[b]
                     pre[cell] = v
                 end
                 if v ~= 0 and math.floor(v / TWO32) == tags[b] then
@@ -276,6 +260,7 @@ local function deliver(keys, args)
             end
             item_refs[k] = found
         end
+        redis.call('EXPIREAT', keys[B], near_until)
     end
     -- Items whose bands went in but that are not indexed (a duplicate
     -- found in another feed, a near-duplicate, one not delivered): each
@@ -290,18 +275,18 @@ local function deliver(keys, args)
         local final, last = {}, {}
         for i = 1, #banded do
             local k = banded[i]
-            local mine, values = item_bands[k], item_values[k]
-            for b = 1, 32 do
-                last[mine[b]] = k
-                if indexed[k] then final[mine[b]] = values[b] end
+            local mine = item_ops[k]
+            for b = 4, 128, 4 do
+                last[mine[b - 1]] = k
+                if indexed[k] then final[mine[b - 1]] = mine[b] end
             end
         end
         local ops, n = {}, 0
         for i = 1, #banded do
             local k = banded[i]
             if not indexed[k] then
-                local mine = item_bands[k]
-                for b = 1, 32 do
+                local mine = item_ops[k]
+                for b = 3, 127, 4 do
                     local cell = mine[b]
                     if last[cell] == k then
                         last[cell] = nil
@@ -339,7 +324,7 @@ local function deliver(keys, args)
     local names = {'url', 'headline', 'versioncreated'}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
-        local uri, blob, sig = args[at], args[at + 1], args[at + 2]
+        local uri, blob = args[at], args[at + 1]
         local eh, fp, uh = ehs[k], string.sub(blob, 9, 16), string.sub(blob, 17, 24)
         local before = written_entry[eh] or entry[k]
         local status, revision, id, related = 1, 1, '', ''
@@ -391,7 +376,7 @@ local function deliver(keys, args)
                 entry_writes[#entry_writes + 1] = eh
                 entry_writes[#entry_writes + 1] = value
                 written_entry[eh] = value
-            elseif item_bands[k] then
+            elseif item_ops[k] then
                 local best, best_j = nil, -1
                 local seen_ref = {}
                 local list = item_refs[k]
@@ -401,7 +386,7 @@ local function deliver(keys, args)
                     local r = near_records[ref]
                     if r and not seen_ref[ref] and r.feed ~= feed then
                         seen_ref[ref] = true
-                        local j, near = similarity(sig, r.sig)
+                        local j, near = similarity(item_sig[k], r.sig)
                         if near and j > best_j then best, best_j = r, j end
                     end
                 end
@@ -495,13 +480,13 @@ local function deliver(keys, args)
                 article_writes[#article_writes + 1] = ref
             end
             articles['c' .. fp] = ref
-            if item_bands[k] and status ~= 2 and status ~= 4 and status ~= 5 then
+            if item_ops[k] and status ~= 2 and status ~= 4 and status ~= 5 then
                 -- Later republications find this item. A near-duplicate is
                 -- not indexed: its root already is, and a dispatch that
                 -- hundreds of outlets republish must not fill the bands
                 -- with copies that every later copy is compared with.
                 near_writes[#near_writes + 1] = ref_field(ref_of(eh))
-                near_writes[#near_writes + 1] = string.sub(sig, 1, 258) .. feed .. '\n' .. (duplicate_of or uri)
+                near_writes[#near_writes + 1] = item_sig[k] .. feed .. '\n' .. (duplicate_of or uri)
                 indexed[k] = true
             end
         end
@@ -563,23 +548,41 @@ std::string near_blob(const delivery_payload& p, std::uint64_t cells) {
     std::uint64_t ref = (byte(p.keys[0]) << 24U) | (byte(p.keys[1]) << 16U) |
                         (byte(p.keys[2]) << 8U) | byte(p.keys[3]);
     if (ref == 0) ref = 1;
-    std::string out = p.minhash.substr(0, sig_size);
     std::array<std::uint64_t, feeds::minhash_bands> hashes{};
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
         for (std::size_t i = 0; i < 6; ++i) {
             hashes[b] = (hashes[b] << 8U) | byte(p.minhash[sig_size + 6 * b + i]);
         }
-        out += p.minhash[sig_size + 6 * b];
-        out += p.minhash[sig_size + 6 * b + 1];
     }
+    // MessagePack by hand: fixarray, array 16, fixstr, uint 16, str 16.
+    std::string out;
+    out.reserve(sig_size + 64 * feeds::minhash_bands);
+    out += static_cast<char>(0x93);
+    const auto put16 = [&](std::size_t v) {
+        out += static_cast<char>((v >> 8U) & 0xFFU);
+        out += static_cast<char>(v & 0xFFU);
+    };
+    const auto put_str = [&](std::string_view v) {  // at most 31 bytes here
+        out += static_cast<char>(0xA0U | v.size());
+        out += v;
+    };
+    out += static_cast<char>(0xDC);
+    put16(4 * feeds::minhash_bands);
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
-        out += b == 0 ? "#" : " #";
-        out += std::to_string((hashes[b] & 0xFFFFFFFFU) % cells);
+        put_str("SET");
+        put_str("u48");
+        put_str("#" + std::to_string((hashes[b] & 0xFFFFFFFFU) % cells));
+        put_str(std::to_string(((hashes[b] >> 32U) << 32U) | ref));
     }
+    out += static_cast<char>(0xDC);
+    put16(feeds::minhash_bands);
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
-        out += ' ';
-        out += std::to_string(((hashes[b] >> 32U) << 32U) | ref);
+        out += static_cast<char>(0xCD);
+        put16(static_cast<std::size_t>(hashes[b] >> 32U));
     }
+    out += static_cast<char>(0xDA);
+    put16(sig_size);
+    out.append(p.minhash, 0, sig_size);
     return out;
 }
 

@@ -7,8 +7,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -170,13 +168,16 @@ TEST(DeliverCommand, TheNearBlobPlacesEveryBandInTheIndex) {
     t.now = std::chrono::system_clock::time_point{std::chrono::hours{24 * 20000}};
     const auto argv = deliver_command(t, payloads);
     const std::string& blob = argv[std::stoul(argv[2]) + 3 + 8 + 2];
-    ASSERT_GT(blob.size(), 258u + 64u);
-    EXPECT_EQ(blob.substr(0, 258), raw.substr(0, 258));
-    std::istringstream text(blob.substr(258 + 64));
-    std::vector<std::string> tokens{std::istream_iterator<std::string>(text),
-                                    std::istream_iterator<std::string>()};
-    ASSERT_EQ(tokens.size(), 64u);
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(blob[i]); };
+    // MessagePack, read here by nlohmann-json as the function's cmsgpack
+    // reads it: [BITFIELD arguments, band tags, signature].
+    const auto near = nlohmann::json::from_msgpack(blob);
+    ASSERT_TRUE(near.is_array());
+    ASSERT_EQ(near.size(), 3u);
+    const auto& ops = near[0];
+    const auto& tags = near[1];
+    ASSERT_EQ(ops.size(), 4 * feeds::minhash_bands);
+    ASSERT_EQ(tags.size(), feeds::minhash_bands);
+    EXPECT_EQ(near[2].get<std::string>(), raw.substr(0, 258));
     const std::uint64_t ref = (std::uint64_t{static_cast<unsigned char>(keys[0])} << 24U) |
                               (std::uint64_t{static_cast<unsigned char>(keys[1])} << 16U) |
                               (std::uint64_t{static_cast<unsigned char>(keys[2])} << 8U) |
@@ -185,9 +186,14 @@ TEST(DeliverCommand, TheNearBlobPlacesEveryBandInTheIndex) {
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
         const std::uint64_t h = bands[b];
         const std::uint64_t tag = h >> 32U;
-        EXPECT_EQ(byte(258 + 2 * b) * 256u + byte(259 + 2 * b), tag) << b;
-        EXPECT_EQ(tokens[b], "#" + std::to_string((h & 0xFFFFFFFFU) % 1000)) << b;
-        EXPECT_EQ(tokens[32 + b], std::to_string((tag << 32U) | (ref == 0 ? 1 : ref))) << b;
+        EXPECT_EQ(tags[b].get<std::uint64_t>(), tag) << b;
+        EXPECT_EQ(ops[4 * b].get<std::string>(), "SET") << b;
+        EXPECT_EQ(ops[4 * b + 1].get<std::string>(), "u48") << b;
+        EXPECT_EQ(ops[4 * b + 2].get<std::string>(), "#" + std::to_string((h & 0xFFFFFFFFU) % 1000))
+            << b;
+        EXPECT_EQ(ops[4 * b + 3].get<std::string>(),
+                  std::to_string((tag << 32U) | (ref == 0 ? 1 : ref)))
+            << b;
     }
 }
 
