@@ -43,16 +43,18 @@ namespace asio = boost::asio;
 // ('m' mark, 'd' drop, 'o' off), retention in seconds (sighting records),
 // then 7 per item: uri, key blob (entry, content and url hashes, 8 bytes
 // each), near blob or empty, url, headline, versioncreated, item JSON (with
-// "revision":1). The near blob is a MessagePack array of three: the arguments
-// of the item's BITFIELD on the near index (for each of its 32 LSH bands
-// "SET", "u48", the cell offset "#n" and the cell's value for this item,
-// tag * 2^32 + ref, as decimal text), the 32 bands' 16-bit tags (integers),
-// and the raw MinHash signature (258 bytes). cmsgpack unpacks it in C: the
-// function neither scans text nor builds the BITFIELD arguments itself.
+// "revision":1). The near blob is a MessagePack array of three: the item's
+// 32 LSH bands in the near index as decimal text (the 32 cell offsets
+// "#n", then the 32 cells' values for this item, tag * 2^32 + ref), the
+// bands' 16-bit tags (integers), and the raw MinHash signature (258
+// bytes). cmsgpack unpacks it in C: the function scans no text, and passes
+// the strings to BITFIELD as they come.
 // Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
 // another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
 // dropped), revision, id of the first stream entry (or ""), the related
 // item's uri (3, 4, 5; or "").
+// The function counts 32 bands and 128 bins (a 258-byte signature).
+static_assert(feeds::minhash_bands == 32 && feeds::minhash_bins == 128);
 constexpr std::string_view library_source = R"lua(#!lua name=feedwire
 -- feedwire_deliver: for each item of one feed's batch, the dedup checks, the
 -- XADD to every stream and the recording of the item, in one atomic step
@@ -106,8 +108,8 @@ end
 -- holds 16 more bits of the band's hash (its tag: bands that merely share
 -- a cell are no candidates) and the item's 32-bit ref, the first four
 -- bytes of its entry hash (0 read as 1). 48 bits stay exact in Lua's
--- numbers. The client sends each item's BITFIELD arguments ready-made
--- (the near blob). One index serves every window: a cell is overwritten by newer
+-- numbers. The client sends each band's cell offset ("#n") and value as
+-- text (the near blob). One index serves every window: a cell is overwritten by newer
 -- items, and a ref whose record (kept per window) is gone is no candidate.
 local TWO32 = 4294967296
 local function ref_of(eh)
@@ -184,7 +186,7 @@ local function deliver(keys, args)
     -- text changed. Their canonical url and content are looked up across
     -- feeds, and their bands for near-duplicates.
     local candidates, afields, banded = {}, {}, {}
-    local item_ops, item_tags, item_sig = {}, {}, {}
+    local item_bands, item_tags, item_sig = {}, {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
         local blob, sig = args[at + 1], args[at + 2]
@@ -202,11 +204,11 @@ local function deliver(keys, args)
             afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
             if near_on and #sig > 0 then
                 local near = cmsgpack.unpack(sig)
-                local ops, tags, signature = near[1], near[2], near[3]
-                if type(ops) == 'table' and #ops == 128 and type(tags) == 'table'
+                local bands, tags, signature = near[1], near[2], near[3]
+                if type(bands) == 'table' and #bands == 64 and type(tags) == 'table'
                     and #tags == 32 and type(signature) == 'string' and #signature == 258 then
                     banded[#banded + 1] = k
-                    item_ops[k] = ops
+                    item_bands[k] = bands
                     item_tags[k] = tags
                     item_sig[k] = signature
                 end
@@ -243,10 +245,11 @@ local function deliver(keys, args)
     if #banded > 0 then
         for i = 1, #banded do
             local k = banded[i]
-            local ops, tags, found = item_ops[k], item_tags[k], {}
-            local old = redis.call('BITFIELD', keys[B], unpack(ops))
+            local c, tags, found = item_bands[k], item_tags[k], {}
+            -- SET u48 c[b] c[32 + b] for the 32 bands, spelt out (no table).
+            local old = redis.call('BITFIELD', keys[B], BAND_SET_ARGUMENTS)
             for b = 1, 32 do
-                local cell = ops[4 * b - 1]
+                local cell = c[b]
                 local v = pre[cell]
                 if v == nil then
                     v = old[b]
@@ -275,18 +278,18 @@ local function deliver(keys, args)
         local final, last = {}, {}
         for i = 1, #banded do
             local k = banded[i]
-            local mine = item_ops[k]
-            for b = 4, 128, 4 do
-                last[mine[b - 1]] = k
-                if indexed[k] then final[mine[b - 1]] = mine[b] end
+            local mine = item_bands[k]
+            for b = 1, 32 do
+                last[mine[b]] = k
+                if indexed[k] then final[mine[b]] = mine[32 + b] end
             end
         end
         local ops, n = {}, 0
         for i = 1, #banded do
             local k = banded[i]
             if not indexed[k] then
-                local mine = item_ops[k]
-                for b = 3, 127, 4 do
+                local mine = item_bands[k]
+                for b = 1, 32 do
                     local cell = mine[b]
                     if last[cell] == k then
                         last[cell] = nil
@@ -376,7 +379,7 @@ local function deliver(keys, args)
                 entry_writes[#entry_writes + 1] = eh
                 entry_writes[#entry_writes + 1] = value
                 written_entry[eh] = value
-            elseif item_ops[k] then
+            elseif item_bands[k] then
                 local best, best_j = nil, -1
                 local seen_ref = {}
                 local list = item_refs[k]
@@ -480,7 +483,7 @@ local function deliver(keys, args)
                 article_writes[#article_writes + 1] = ref
             end
             articles['c' .. fp] = ref
-            if item_ops[k] and status ~= 2 and status ~= 4 and status ~= 5 then
+            if item_bands[k] and status ~= 2 and status ~= 4 and status ~= 5 then
                 -- Later republications find this item. A near-duplicate is
                 -- not indexed: its root already is, and a dispatch that
                 -- hundreds of outlets republish must not fill the bands
@@ -567,11 +570,11 @@ std::string near_blob(const delivery_payload& p, std::uint64_t cells) {
         out += v;
     };
     out += static_cast<char>(0xDC);
-    put16(4 * feeds::minhash_bands);
+    put16(2 * feeds::minhash_bands);
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
-        put_str("SET");
-        put_str("u48");
         put_str("#" + std::to_string((hashes[b] & 0xFFFFFFFFU) % cells));
+    }
+    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
         put_str(std::to_string(((hashes[b] >> 32U) << 32U) | ref));
     }
     out += static_cast<char>(0xDC);
@@ -606,8 +609,17 @@ std::size_t items_in_command(const std::vector<std::string>& argv) {
 // One library holds every feedwire FUNCTION, since a LOAD REPLACE replaces
 // it whole: delivery's, then membership's (membership.hpp).
 std::string_view delivery_library_source() {
-    static const std::string whole =
-        std::string(library_source) + std::string(membership_library_source());
+    static const std::string whole = [] {
+        std::string arguments;
+        for (std::size_t b = 1; b <= feeds::minhash_bands; ++b) {
+            if (b > 1) arguments += ", ";
+            arguments += "'SET', 'u48', c[" + std::to_string(b) + "], c[" +
+                         std::to_string(feeds::minhash_bands + b) + "]";
+        }
+        std::string source(library_source);
+        replace_all(source, "BAND_SET_ARGUMENTS", arguments);
+        return source + std::string(membership_library_source());
+    }();
     return whole;
 }
 

@@ -169,13 +169,13 @@ TEST(DeliverCommand, TheNearBlobPlacesEveryBandInTheIndex) {
     const auto argv = deliver_command(t, payloads);
     const std::string& blob = argv[std::stoul(argv[2]) + 3 + 8 + 2];
     // MessagePack, read here by nlohmann-json as the function's cmsgpack
-    // reads it: [BITFIELD arguments, band tags, signature].
+    // reads it: [cell offsets and values, band tags, signature].
     const auto near = nlohmann::json::from_msgpack(blob);
     ASSERT_TRUE(near.is_array());
     ASSERT_EQ(near.size(), 3u);
-    const auto& ops = near[0];
+    const auto& cells = near[0];
     const auto& tags = near[1];
-    ASSERT_EQ(ops.size(), 4 * feeds::minhash_bands);
+    ASSERT_EQ(cells.size(), 2 * feeds::minhash_bands);
     ASSERT_EQ(tags.size(), feeds::minhash_bands);
     EXPECT_EQ(near[2].get<std::string>(), raw.substr(0, 258));
     const std::uint64_t ref = (std::uint64_t{static_cast<unsigned char>(keys[0])} << 24U) |
@@ -187,11 +187,8 @@ TEST(DeliverCommand, TheNearBlobPlacesEveryBandInTheIndex) {
         const std::uint64_t h = bands[b];
         const std::uint64_t tag = h >> 32U;
         EXPECT_EQ(tags[b].get<std::uint64_t>(), tag) << b;
-        EXPECT_EQ(ops[4 * b].get<std::string>(), "SET") << b;
-        EXPECT_EQ(ops[4 * b + 1].get<std::string>(), "u48") << b;
-        EXPECT_EQ(ops[4 * b + 2].get<std::string>(), "#" + std::to_string((h & 0xFFFFFFFFU) % 1000))
-            << b;
-        EXPECT_EQ(ops[4 * b + 3].get<std::string>(),
+        EXPECT_EQ(cells[b].get<std::string>(), "#" + std::to_string((h & 0xFFFFFFFFU) % 1000)) << b;
+        EXPECT_EQ(cells[feeds::minhash_bands + b].get<std::string>(),
                   std::to_string((tag << 32U) | (ref == 0 ? 1 : ref)))
             << b;
     }
