@@ -237,26 +237,36 @@ local function deliver(keys, args)
     -- Each candidate's bands go into the index: BITFIELD SET answers what
     -- each cell held before, which is the lookup, in the same pass over the
     -- cells. When an earlier item of this batch wrote the cell first, the
-    -- value the batch found there counts (pre): an item of the same feed is
-    -- no near-duplicate anyway. Cells of items that end up not indexed are
-    -- put back at the end. Each candidate's refs are those in its bands'
-    -- cells with its band's tag.
-    local pre, item_refs, refs, ref_list = {}, {}, {}, {}
+    -- value from before the batch counts (the old value the first writer
+    -- got): an item of the same feed is no near-duplicate anyway. A cell
+    -- can only have been written by this batch if the value found names the
+    -- ref of one of its items, so only then are the earlier items searched.
+    -- Cells of items that end up not indexed are put back at the end. Each
+    -- candidate's refs are those in its bands' cells with its band's tag.
+    local item_old, item_refs, refs, ref_list = {}, {}, {}, {}
+    local function before_batch(upto, cell, v)
+        for j = 1, upto - 1 do
+            local mine = item_bands[banded[j]]
+            for b = 1, 32 do
+                if mine[b] == cell then return item_old[banded[j]][b] end
+            end
+        end
+        return v
+    end
     if #banded > 0 then
+        local batch_ref = {}
+        for i = 1, #banded do batch_ref[ref_of(ehs[banded[i]])] = true end
         for i = 1, #banded do
             local k = banded[i]
             local c, tags, found = item_bands[k], item_tags[k], {}
             -- SET u48 c[b] c[32 + b] for the 32 bands, spelt out (no table).
             local old = redis.call('BITFIELD', keys[B], BAND_SET_ARGUMENTS)
+            item_old[k] = old
             for b = 1, 32 do
-                local cell = c[b]
-                local v = pre[cell]
-                if v == nil then
-                    v = old[b]
-                    pre[cell] = v
-                end
-                if v ~= 0 and math.floor(v / TWO32) == tags[b] then
-                    local r = v % TWO32
+                local v = old[b]
+                if v ~= 0 and batch_ref[v % TWO32] then v = before_batch(i, c[b], v) end
+                local r = v % TWO32
+                if v ~= 0 and (v - r) / TWO32 == tags[b] then
                     found[#found + 1] = r
                     if not refs[r] then refs[r] = true; ref_list[#ref_list + 1] = r end
                 end
@@ -275,13 +285,15 @@ local function deliver(keys, args)
             if not indexed[banded[i]] then restore = true; break end
         end
         if not restore then return end
-        local final, last = {}, {}
+        local final, last, pre = {}, {}, {}
         for i = 1, #banded do
             local k = banded[i]
-            local mine = item_bands[k]
+            local mine, old = item_bands[k], item_old[k]
             for b = 1, 32 do
-                last[mine[b]] = k
-                if indexed[k] then final[mine[b]] = mine[32 + b] end
+                local cell = mine[b]
+                last[cell] = k
+                if pre[cell] == nil then pre[cell] = old[b] end
+                if indexed[k] then final[cell] = mine[32 + b] end
             end
         end
         local ops, n = {}, 0

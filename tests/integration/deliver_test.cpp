@@ -647,6 +647,37 @@ TEST_F(Deliver, AStreamRefusingAnItemDoesNotMakeTheOthersGetItTwice) {
     EXPECT_EQ(server_->xlen("good"), 2);
 }
 
+// In one batch, an item's cells may already hold what an earlier item of
+// the batch wrote there; the value from before the batch is what counts.
+// An index of one cell makes every band of every item share it: the other
+// feed's unrelated story, first in the batch, overwrites the cell the
+// republication needs, and the republication is still found.
+TEST_F(Deliver, AnEarlierItemOfTheBatchDoesNotHideTheRootFromALaterOne) {
+    deliverer_options o;
+    o.dedup.near_index_size = 6;  // one 6-byte cell
+    auto& d = make_deliverer(o);
+    auto original = text_item("feedwire:port-a", "Dock strike halts Rotterdam", dispatch_text);
+    ASSERT_TRUE(deliver(d, {original}, {"s"}));
+    // The same body under another headline and url: every band equal, the
+    // content fingerprint not.
+    auto unrelated = text_item("feedwire:port-b1", "Lunar probe lands", std::string(256, 'x'));
+    unrelated.fingerprint.minhash = feeds::minhash_signature(
+        "The lunar probe touched down near the south pole on Saturday after a three week "
+        "flight, the space agency said, making the country the fifth to land on the moon. "
+        "Engineers cheered in the control room as the first pictures came through.");
+    ASSERT_FALSE(unrelated.fingerprint.minhash.empty());
+    auto copy = text_item("feedwire:port-b2", "Rotterdam port paralysed by strike", dispatch_text);
+    auto summary = deliver(d, {unrelated, copy}, {"s"}, 5s, "feed-b");
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->added, 1u);
+    EXPECT_EQ(summary->near_duplicates, 1u);
+    const auto all = server_->xrange("s");
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[2].field("uri"), copy.uri);
+    EXPECT_EQ(all[2].field("duplicate_of"), original.uri);
+}
+
 // The function writes a batch's bands into the near index before it knows
 // which items go out; a batch a stream refuses writes no near records, so
 // its cells go back to what they held.
