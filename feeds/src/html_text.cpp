@@ -272,6 +272,8 @@ public:
     void add(std::string_view text, bool keeps_newlines);
 
     std::string take() { return std::move(out_); }
+    std::size_t size() const noexcept { return out_.size(); }
+    std::string_view view() const noexcept { return out_; }
 
 private:
     enum class kind : std::uint8_t { visible, space, newline, dropped, c1 };
@@ -697,13 +699,248 @@ bool write_start_tag(std::string& out, std::string_view name, const html_token& 
 // cost quadratic time.
 constexpr std::size_t max_open_elements = 256;
 
-void close_elements(std::string& out, std::vector<std::string_view>& open, std::size_t keep) {
-    while (open.size() > keep) {
-        out += "</";
-        out += open.back();
-        out += '>';
-        open.pop_back();
+const element* tag_element(const html_token& t) noexcept {
+    const bool is_tag = t.kind == html_token_kind::start_tag || t.kind == html_token_kind::end_tag;
+    return is_tag ? find_element(t.name) : nullptr;
+}
+
+// What a tag does to the text: <br> a line break, a block a paragraph
+// break (<pre> keeps newlines until its end), a table cell a space.
+void tag_breaks(text_builder& text, std::size_t& pre_depth, std::string_view name, const element* e,
+                bool is_end_tag) noexcept {
+    if (name == "br") {
+        text.line_break();  // "in body": </br> is read as <br>
+    } else if (has(e, block)) {
+        text.paragraph_break();
+        if (name == "pre") {
+            if (!is_end_tag) {
+                ++pre_depth;
+            } else if (pre_depth > 0) {
+                --pre_depth;
+            }
+        }
+    } else if (has(e, cell)) {
+        text.space();
     }
+}
+
+// html_to_text's reading of the token stream. `e` is the element of a
+// tag (tag_element), so that a caller feeding several readers looks it up
+// once.
+class text_reader {
+public:
+    explicit text_reader(std::size_t size_hint) : text_(size_hint) {}
+
+    void feed(const html_token& t, const element* e) {
+        if (skipper_.is_active() && !skipper_.ends_with(t)) return;
+        switch (t.kind) {
+            case html_token_kind::text:
+                text_.add(t.data, pre_depth_ > 0);
+                break;
+            case html_token_kind::start_tag:
+                if (has(e, drops_text) && skipper_.begins(e, t)) break;
+                tag_breaks(text_, pre_depth_, t.name, e, false);
+                break;
+            case html_token_kind::end_tag:
+                tag_breaks(text_, pre_depth_, t.name, e, true);
+                break;
+            case html_token_kind::comment:
+            case html_token_kind::end_of_input:
+                break;
+        }
+    }
+
+    std::string take() { return text_.take(); }
+
+private:
+    text_builder text_;
+    content_skipper skipper_;
+    std::size_t pre_depth_ = 0;
+};
+
+bool is_media(std::string_view name) noexcept {
+    return name == "img" || name == "video" || name == "audio" || name == "picture";
+}
+
+// The line break the sanitized input had after a block goes with it.
+void note_dropped_block(std::vector<std::pair<std::size_t, std::size_t>>& dropped,
+                        std::string_view html, std::size_t begin, std::size_t end) {
+    if (end < html.size() && html[end] == '\n') ++end;
+    // Blocks close inside out: an outer block replaces the ones it holds.
+    while (!dropped.empty() && dropped.back().first >= begin) dropped.pop_back();
+    dropped.emplace_back(begin, end);
+}
+
+std::string without_ranges(std::string_view html,
+                           const std::vector<std::pair<std::size_t, std::size_t>>& dropped) {
+    std::string out;
+    out.reserve(html.size());
+    std::size_t at = 0;
+    for (const auto& [begin, end] : dropped) {
+        out.append(html.substr(at, begin - at));
+        at = end;
+    }
+    out.append(html.substr(at));
+    return out;
+}
+
+// sanitize_html's reading of the token stream. With `blocks`, it also
+// reads its own output as drop_html_blocks would: the plain text of the
+// sanitized HTML (html_to_text of it, built from the text runs and tags as
+// they are written) and where each block of it begins and ends.
+class sanitizer {
+public:
+    sanitizer(std::size_t size_hint, const sanitize_options& options, html_blocks* blocks)
+        : options_(options), blocks_(blocks), written_text_(blocks != nullptr ? size_hint : 0) {
+        out_.reserve(size_hint);
+    }
+
+    void feed(const html_token& t, const element* e);
+
+    std::string finish() {
+        close_elements(0);
+        if (blocks_ != nullptr) {
+            add_written_text(out_.size());
+            blocks_->text = written_text_.take();
+        }
+        return std::move(out_);
+    }
+
+private:
+    struct open_block {
+        std::size_t begin = 0;
+        std::size_t text_begin = 0;
+        bool has_media = false;
+        bool is_in_pre = false;
+    };
+
+    void close_elements(std::size_t keep);
+    void wrote_tag(std::size_t tag_begin, const element* e, bool is_end_tag);
+    void add_written_text(std::size_t end);
+
+    std::string out_;
+    std::vector<const element*> open_;  // as written (main, hgroup, dialog as div)
+    content_skipper skipper_;
+    const sanitize_options& options_;
+    html_blocks* blocks_;
+    // What html_to_text reads in out_: the text written since the last tag
+    // is one text token of it (out_[run_begin_, ...)).
+    text_builder written_text_;
+    std::size_t written_pre_depth_ = 0;
+    std::size_t run_begin_ = 0;
+    std::string unescaped_;
+    std::vector<open_block> open_blocks_;
+};
+
+void sanitizer::feed(const html_token& t, const element* e) {
+    if (skipper_.is_active() && !skipper_.ends_with(t)) return;
+    if (t.kind == html_token_kind::text) {
+        append_escaped(out_, t.data, false);
+        return;
+    }
+    if (t.kind != html_token_kind::start_tag && t.kind != html_token_kind::end_tag) return;
+    if (e == nullptr) return;
+    if (has(e, drops_content)) {
+        if (t.kind == html_token_kind::start_tag) skipper_.begins(e, t);
+        return;
+    }
+    if (!has(e, allowed | becomes_div)) return;
+    static const element* const div = find_element("div");
+    const element* written = has(e, becomes_div) ? div : e;
+    const std::string_view name = written->name;
+
+    if (t.kind == html_token_kind::end_tag) {
+        if (name == "br") {
+            const std::size_t mark = out_.size();
+            out_ += "<br />";  // "in body": </br> is read as <br>
+            wrote_tag(mark, written, false);
+            return;
+        }
+        const auto it = std::find(open_.rbegin(), open_.rend(), written);
+        if (it != open_.rend()) close_elements(static_cast<std::size_t>(open_.rend() - it) - 1);
+        return;
+    }
+
+    const bool is_void_element = has(e, is_void);
+    if (name == "a") {
+        // "in body", start tag "a": an open <a> is closed first; links
+        // never nest.
+        const auto it = std::find(open_.rbegin(), open_.rend(), written);
+        if (it != open_.rend()) close_elements(static_cast<std::size_t>(open_.rend() - it) - 1);
+    }
+    if (!is_void_element && open_.size() >= max_open_elements) return;
+    const std::size_t mark = out_.size();
+    if (!write_start_tag(out_, name, t, is_void_element, options_)) return;
+    wrote_tag(mark, written, false);
+    if (!is_void_element) open_.push_back(written);
+}
+
+void sanitizer::close_elements(std::size_t keep) {
+    while (open_.size() > keep) {
+        const element* e = open_.back();
+        open_.pop_back();
+        const std::size_t mark = out_.size();
+        out_ += "</";
+        out_ += e->name;
+        out_ += '>';
+        wrote_tag(mark, e, true);
+    }
+}
+
+// drop_html_blocks' and html_to_text's reading of the tag just written at
+// out_[tag_begin, ...).
+void sanitizer::wrote_tag(std::size_t tag_begin, const element* e, bool is_end_tag) {
+    if (blocks_ == nullptr) return;
+    add_written_text(tag_begin);
+    run_begin_ = out_.size();
+    const bool is_block = has(e, block) && !has(e, is_void);
+    if (!is_end_tag) {
+        if (is_media(e->name)) {
+            for (open_block& b : open_blocks_) b.has_media = true;
+        }
+        // html_to_text of the block alone reads its text outside <pre>.
+        if (is_block) {
+            open_blocks_.push_back(
+                {tag_begin, written_text_.size(), false, written_pre_depth_ > 0});
+        }
+    }
+    tag_breaks(written_text_, written_pre_depth_, e->name, e, is_end_tag);
+    if (!is_end_tag || !is_block) return;
+    // Blocks are written balanced: the block closed is the last one opened.
+    const open_block b = open_blocks_.back();
+    open_blocks_.pop_back();
+    // The breaks and the space before the block's first character belong
+    // to the text around it.
+    const std::string_view text = written_text_.view();
+    std::size_t text_begin = b.text_begin;
+    while (text_begin < text.size() && (text[text_begin] == '\n' || text[text_begin] == ' ')) {
+        ++text_begin;
+    }
+    blocks_->list.push_back(
+        {b.begin, out_.size(), text_begin, text.size(), b.has_media, b.is_in_pre});
+}
+
+void sanitizer::add_written_text(std::size_t end) {
+    std::string_view run = std::string_view(out_).substr(run_begin_, end - run_begin_);
+    if (run.empty()) return;
+    // The run as html_to_text decodes it: append_escaped wrote only &amp;,
+    // &lt; and &gt; in text.
+    if (run.find('&') != std::string_view::npos) {
+        unescaped_.clear();
+        for (std::size_t i = 0; i < run.size(); ++i) {
+            if (run[i] != '&') {
+                unescaped_ += run[i];
+            } else if (run.substr(i, 5) == "&amp;") {
+                unescaped_ += '&';
+                i += 4;
+            } else {
+                unescaped_ += run[i + 1] == 'l' ? '<' : '>';
+                i += 3;
+            }
+        }
+        run = unescaped_;
+    }
+    written_text_.add(run, written_pre_depth_ > 0);
 }
 
 // The known elements worth a lookup in looks_like_html are at most this long
@@ -756,46 +993,11 @@ bool is_entity_at(std::string_view text, std::size_t amp) noexcept {
 
 std::string html_to_text(std::string_view html) {
     html_tokenizer tokenizer(html);
-    text_builder text(html.size());
-    content_skipper skipper;
-    std::size_t pre_depth = 0;
+    text_reader text(html.size());
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
-        if (skipper.is_active() && !skipper.ends_with(t)) continue;
-        switch (t.kind) {
-            case html_token_kind::text:
-                text.add(t.data, pre_depth > 0);
-                break;
-            case html_token_kind::start_tag: {
-                const element* e = find_element(t.name);
-                if (has(e, drops_text) && skipper.begins(e, t)) break;
-                if (t.name == "br") {
-                    text.line_break();
-                } else if (has(e, block)) {
-                    text.paragraph_break();
-                    if (t.name == "pre") ++pre_depth;
-                } else if (has(e, cell)) {
-                    text.space();
-                }
-                break;
-            }
-            case html_token_kind::end_tag: {
-                const element* e = find_element(t.name);
-                if (t.name == "br") {
-                    text.line_break();  // "in body": </br> is read as <br>
-                } else if (has(e, block)) {
-                    text.paragraph_break();
-                    if (t.name == "pre" && pre_depth > 0) --pre_depth;
-                } else if (has(e, cell)) {
-                    text.space();
-                }
-                break;
-            }
-            case html_token_kind::comment:
-            case html_token_kind::end_of_input:
-                break;
-        }
+        text.feed(t, tag_element(t));
     }
     return text.take();
 }
@@ -807,57 +1009,31 @@ std::string collapse_text(std::string_view text) {
 }
 
 std::string sanitize_html(std::string_view html, const sanitize_options& options) {
-    std::string out;
-    out.reserve(html.size());
-    std::vector<std::string_view> open;  // names from the element table, never token views
     html_tokenizer tokenizer(html);
-    content_skipper skipper;
+    sanitizer out(html.size(), options, nullptr);
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
-        if (skipper.is_active() && !skipper.ends_with(t)) continue;
-        if (t.kind == html_token_kind::text) {
-            append_escaped(out, t.data, false);
-            continue;
-        }
-        if (t.kind != html_token_kind::start_tag && t.kind != html_token_kind::end_tag) continue;
-
-        const element* e = find_element(t.name);
-        if (e == nullptr) continue;
-        if (has(e, drops_content)) {
-            if (t.kind == html_token_kind::start_tag) skipper.begins(e, t);
-            continue;
-        }
-        if (!has(e, allowed | becomes_div)) continue;
-        const std::string_view name = has(e, becomes_div) ? std::string_view("div") : e->name;
-
-        if (t.kind == html_token_kind::end_tag) {
-            if (name == "br") {
-                out += "<br />";  // "in body": </br> is read as <br>
-                continue;
-            }
-            const auto it = std::find(open.rbegin(), open.rend(), name);
-            if (it != open.rend()) {
-                close_elements(out, open, static_cast<std::size_t>(open.rend() - it) - 1);
-            }
-            continue;
-        }
-
-        const bool is_void_element = has(e, is_void);
-        if (name == "a") {
-            // "in body", start tag "a": an open <a> is closed first; links
-            // never nest.
-            const auto it = std::find(open.rbegin(), open.rend(), name);
-            if (it != open.rend()) {
-                close_elements(out, open, static_cast<std::size_t>(open.rend() - it) - 1);
-            }
-        }
-        if (!is_void_element && open.size() >= max_open_elements) continue;
-        if (write_start_tag(out, name, t, is_void_element, options) && !is_void_element)
-            open.push_back(name);
+        out.feed(t, tag_element(t));
     }
-    close_elements(out, open, 0);
-    return out;
+    return out.finish();
+}
+
+html_body read_html_body(std::string_view html, const sanitize_options& options) {
+    html_body body;
+    html_tokenizer tokenizer(html);
+    text_reader text(html.size());
+    sanitizer out(html.size(), options, &body.blocks);
+    for (;;) {
+        const html_token& t = tokenizer.next_token();
+        if (t.kind == html_token_kind::end_of_input) break;
+        const element* e = tag_element(t);
+        text.feed(t, e);
+        out.feed(t, e);
+    }
+    body.text = text.take();
+    body.html = out.finish();
+    return body;
 }
 
 bool looks_like_html(std::string_view text) noexcept {
@@ -886,8 +1062,7 @@ std::string drop_html_blocks(std::string_view html,
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
-        if (t.kind == html_token_kind::start_tag &&
-            (t.name == "img" || t.name == "video" || t.name == "audio" || t.name == "picture")) {
+        if (t.kind == html_token_kind::start_tag && is_media(t.name)) {
             // A picture stays in the body: only a caption block of its own
             // (figcaption) can go.
             for (auto& b : stack) b.has_media = true;
@@ -904,26 +1079,28 @@ std::string drop_html_blocks(std::string_view html,
                                   [&](const open_block& b) { return b.name == t.name; });
         if (match == stack.rend()) continue;
         const std::size_t begin = match->begin;
-        std::size_t end = tokenizer.position();
+        const std::size_t end = tokenizer.position();
         const bool has_media = match->has_media;
         stack.erase(std::next(match).base(), stack.end());
         if (has_media || !drop(html_to_text(html.substr(begin, end - begin)))) continue;
-        if (end < html.size() && html[end] == '\n')
-            ++end;  // the line break the sanitizer put after it
-        // Blocks close inside out: an outer block replaces the ones it holds.
-        while (!dropped.empty() && dropped.back().first >= begin) dropped.pop_back();
-        dropped.emplace_back(begin, end);
+        note_dropped_block(dropped, html, begin, end);
     }
     if (dropped.empty()) return std::string(html);
-    std::string out;
-    out.reserve(html.size());
-    std::size_t at = 0;
-    for (const auto& [begin, end] : dropped) {
-        out.append(html.substr(at, begin - at));
-        at = end;
+    return without_ranges(html, dropped);
+}
+
+std::string drop_html_blocks(std::string_view html, const html_blocks& blocks,
+                             const std::function<bool(std::string_view text)>& drop) {
+    std::vector<std::pair<std::size_t, std::size_t>> dropped;  // [begin, end), outermost last
+    for (const html_block& b : blocks.list) {
+        if (b.has_media) continue;
+        const bool drops = b.is_in_pre ? drop(html_to_text(html.substr(b.begin, b.end - b.begin)))
+                                       : drop(std::string_view(blocks.text)
+                                                  .substr(b.text_begin, b.text_end - b.text_begin));
+        if (drops) note_dropped_block(dropped, html, b.begin, b.end);
     }
-    out.append(html.substr(at));
-    return out;
+    if (dropped.empty()) return std::string(html);
+    return without_ranges(html, dropped);
 }
 
 }  // namespace feedwire::feeds
