@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <optional>
@@ -192,11 +193,36 @@ constexpr bool is_sorted_by_name() {
 }
 static_assert(is_sorted_by_name(), "find_element() binary-searches the table");
 
+// Where the names with each first letter begin in `elements` (every name
+// starts with a lower-case letter), so that a lookup searches only those.
+constexpr std::array<std::uint8_t, 27> k_letter_begin = [] {
+    std::array<std::uint8_t, 27> begin{};
+    std::size_t i = 0;
+    for (std::size_t letter = 0; letter < 26; ++letter) {
+        while (i < std::size(elements) &&
+               static_cast<std::size_t>(elements[i].name[0] - 'a') < letter) {
+            ++i;
+        }
+        begin[letter] = static_cast<std::uint8_t>(i);
+    }
+    begin[26] = static_cast<std::uint8_t>(std::size(elements));
+    return begin;
+}();
+static_assert(std::size(elements) < 256, "k_letter_begin holds indexes as bytes");
+static_assert(std::all_of(std::begin(elements), std::end(elements),
+                          [](const element& e) {
+                              return !e.name.empty() && e.name[0] >= 'a' && e.name[0] <= 'z';
+                          }),
+              "k_letter_begin indexes names by their first letter");
+
 const element* find_element(std::string_view name) noexcept {
-    const auto* it =
-        std::lower_bound(std::begin(elements), std::end(elements), name,
-                         [](const element& e, std::string_view key) { return e.name < key; });
-    if (it == std::end(elements) || it->name != name) return nullptr;
+    if (name.empty() || name[0] < 'a' || name[0] > 'z') return nullptr;
+    const auto letter = static_cast<std::size_t>(name[0] - 'a');
+    const element* first = std::begin(elements) + k_letter_begin[letter];
+    const element* last = std::begin(elements) + k_letter_begin[letter + 1];
+    const auto* it = std::lower_bound(
+        first, last, name, [](const element& e, std::string_view key) { return e.name < key; });
+    if (it == last || it->name != name) return nullptr;
     return it;
 }
 
@@ -337,23 +363,33 @@ void text_builder::put(std::string_view visible) {
     out_ += visible;
 }
 
+// The bytes classify() reads as visible whatever follows them: printable
+// ASCII, and from 0x80 all but the first bytes of the spaces and invisible
+// characters it looks for (Cyrillic, CJK and most punctuation take this
+// way through add()).
+constexpr std::array<bool, 256> k_always_visible = [] {
+    std::array<bool, 256> t{};
+    for (std::size_t c = 0x21; c < 0x7F; ++c) t[c] = true;
+    for (std::size_t c = 0x80; c < 0x100; ++c) t[c] = true;
+    t[0xC2] = t[0xE1] = t[0xE2] = t[0xE3] = t[0xEF] = false;
+    return t;
+}();
+
 void text_builder::add(std::string_view text, bool keeps_newlines) {
     std::size_t run = 0;
     std::size_t i = 0;
     while (i < text.size()) {
         const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte > 0x20 && byte < 0x7F) {
+        if (k_always_visible[byte]) {
             ++i;
             continue;
         }
         // One space between visible characters stays in the run: put() of
         // "a b" writes what put("a"), space(), put("b") would.
-        if (byte == ' ' && i > run && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next > 0x20 && next < 0x7F) {
-                i += 2;
-                continue;
-            }
+        if (byte == ' ' && i > run && i + 1 < text.size() &&
+            k_always_visible[static_cast<unsigned char>(text[i + 1])]) {
+            i += 2;
+            continue;
         }
         const unit u = classify(text, i);
         if (u.what == kind::visible) {
@@ -408,10 +444,35 @@ constexpr std::array<std::uint8_t, 256> k_escape_class = [] {
     return t;
 }();
 
+// Whether one of the eight bytes in `x` may be one append_escaped escapes
+// or drops: a C0 control, '&', '<', '>', or '"' in an attribute value
+// (bit tricks that tell whether any byte is below a value or equal to one).
+bool may_escape_any(std::uint64_t x, bool is_attribute_value) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    std::uint64_t hit = (x - ones * 0x20) & ~x & highs;
+    hit |= has_zero(x ^ (ones * '&')) | has_zero(x ^ (ones * '<')) | has_zero(x ^ (ones * '>'));
+    if (is_attribute_value) hit |= has_zero(x ^ (ones * '"'));
+    return hit != 0;
+}
+
 void append_escaped(std::string& out, std::string_view text, bool is_attribute_value) {
     const std::uint8_t escapes = is_attribute_value ? 2 : 1;
     std::size_t copied = 0;
+    std::size_t stop = 0;  // bytes before it are looked at one by one
     for (std::size_t i = 0; i < text.size(); ++i) {
+        // Eight bytes at a time while none of them needs a look.
+        while (i >= stop && i + 8 <= text.size()) {
+            std::uint64_t x = 0;
+            std::memcpy(&x, text.data() + i, sizeof x);
+            if (may_escape_any(x, is_attribute_value)) {
+                stop = i + 8;
+                break;
+            }
+            i += 8;
+        }
+        if (i >= text.size()) break;
         const char c = text[i];
         const std::uint8_t k = k_escape_class[static_cast<unsigned char>(c)];
         if (k == 0 || k > escapes) continue;

@@ -255,10 +255,18 @@ std::string without_removed_blocks(const std::string& html, const html_blocks& b
                                    std::string_view before, std::string_view after) {
     const auto kept = split_paragraphs(after);
     std::vector<std::string> removed;
+    // Kept paragraphs come in the order of the text's: the search for the
+    // next one starts where the last was found.
+    std::size_t last_found = 0;
     for (auto& p : split_paragraphs(before)) {
-        const bool stays = std::any_of(kept.begin(), kept.end(), [&](const std::string& k) {
-            return p.find(k) != std::string::npos;
-        });
+        bool stays = false;
+        for (std::size_t n = 0; n < kept.size() && !stays; ++n) {
+            const std::size_t k = (last_found + n) % kept.size();
+            if (p.find(kept[k]) != std::string::npos) {
+                stays = true;
+                last_found = k;
+            }
+        }
         if (!stays) removed.push_back(std::move(p));
     }
     if (removed.empty()) return html;

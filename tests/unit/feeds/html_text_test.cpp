@@ -191,6 +191,37 @@ TEST(SanitizeHtml, ReEscapesTextAndAttributes) {
               "<p title=\"say &quot;hi&quot; &amp; &lt;bye&gt;\">1 &lt; 2 &amp;&amp; 3 &gt; 2</p>");
 }
 
+// Escaping reads eight bytes at a time where it can: a character to
+// escape or drop is found at every position of such a stretch, in text
+// and in attribute values.
+TEST(SanitizeHtml, EscapesAtEveryPosition) {
+    struct special {
+        std::string_view in_html;   // as written in the input
+        std::string_view in_text;   // written in text
+        std::string_view in_value;  // written in an attribute value
+    };
+    const special specials[] = {{"&amp;", "&amp;", "&amp;"},
+                                {"&lt;", "&lt;", "&lt;"},
+                                {"&gt;", "&gt;", "&gt;"},
+                                {"\x01", "", ""},
+                                {"&quot;", "\"", "&quot;"},
+                                {"\n", "\n", "\n"},
+                                {"\xd0\x96", "\xd0\x96", "\xd0\x96"}};
+    for (const special& c : specials) {
+        for (std::size_t at = 0; at < 20; ++at) {
+            const std::string before(at, 'a');
+            const std::string after(19 - at, 'b');
+            EXPECT_EQ(sanitize("<p>" + before + std::string(c.in_html) + after + "</p>"),
+                      "<p>" + before + std::string(c.in_text) + after + "</p>")
+                << c.in_html << " at " << at;
+            EXPECT_EQ(
+                sanitize("<p title=\"" + before + std::string(c.in_html) + after + "\">x</p>"),
+                "<p title=\"" + before + std::string(c.in_value) + after + "\">x</p>")
+                << c.in_html << " at " << at;
+        }
+    }
+}
+
 TEST(SanitizeHtml, UnknownElementsAreDroppedButTheirTextKept) {
     EXPECT_EQ(sanitize("<blink>x</blink> <custom-el>y</custom-el> <command>z</command>"
                        "<canvas>c</canvas>"),
