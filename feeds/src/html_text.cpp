@@ -845,14 +845,10 @@ std::string without_ranges(std::string_view html,
     return out;
 }
 
-// sanitize_html's reading of the token stream. With `blocks`, it also
-// reads its own output as drop_html_blocks would: the plain text of the
-// sanitized HTML (html_to_text of it, built from the text runs and tags as
-// they are written) and where each block of it begins and ends.
+// sanitize_html's reading of the token stream.
 class sanitizer {
 public:
-    sanitizer(std::size_t size_hint, const sanitize_options& options, html_blocks* blocks)
-        : options_(options), blocks_(blocks), written_text_(blocks != nullptr ? size_hint : 0) {
+    sanitizer(std::size_t size_hint, const sanitize_options& options) : options_(options) {
         out_.reserve(size_hint);
     }
 
@@ -860,37 +856,16 @@ public:
 
     std::string finish() {
         close_elements(0);
-        if (blocks_ != nullptr) {
-            add_written_text(out_.size());
-            blocks_->text = written_text_.take();
-        }
         return std::move(out_);
     }
 
 private:
-    struct open_block {
-        std::size_t begin = 0;
-        std::size_t text_begin = 0;
-        bool has_media = false;
-        bool is_in_pre = false;
-    };
-
     void close_elements(std::size_t keep);
-    void wrote_tag(std::size_t tag_begin, const element* e, bool is_end_tag);
-    void add_written_text(std::size_t end);
 
     std::string out_;
     std::vector<const element*> open_;  // as written (main, hgroup, dialog as div)
     content_skipper skipper_;
     const sanitize_options& options_;
-    html_blocks* blocks_;
-    // What html_to_text reads in out_: the text written since the last tag
-    // is one text token of it (out_[run_begin_, ...)).
-    text_builder written_text_;
-    std::size_t written_pre_depth_ = 0;
-    std::size_t run_begin_ = 0;
-    std::string unescaped_;
-    std::vector<open_block> open_blocks_;
 };
 
 void sanitizer::feed(const html_token& t, const element* e) {
@@ -912,9 +887,7 @@ void sanitizer::feed(const html_token& t, const element* e) {
 
     if (t.kind == html_token_kind::end_tag) {
         if (name == "br") {
-            const std::size_t mark = out_.size();
             out_ += "<br />";  // "in body": </br> is read as <br>
-            wrote_tag(mark, written, false);
             return;
         }
         const auto it = std::find(open_.rbegin(), open_.rend(), written);
@@ -930,78 +903,39 @@ void sanitizer::feed(const html_token& t, const element* e) {
         if (it != open_.rend()) close_elements(static_cast<std::size_t>(open_.rend() - it) - 1);
     }
     if (!is_void_element && open_.size() >= max_open_elements) return;
-    const std::size_t mark = out_.size();
-    if (!write_start_tag(out_, name, t, is_void_element, options_)) return;
-    wrote_tag(mark, written, false);
-    if (!is_void_element) open_.push_back(written);
+    if (write_start_tag(out_, name, t, is_void_element, options_) && !is_void_element)
+        open_.push_back(written);
 }
 
 void sanitizer::close_elements(std::size_t keep) {
     while (open_.size() > keep) {
-        const element* e = open_.back();
-        open_.pop_back();
-        const std::size_t mark = out_.size();
         out_ += "</";
-        out_ += e->name;
+        out_ += open_.back()->name;
         out_ += '>';
-        wrote_tag(mark, e, true);
+        open_.pop_back();
     }
 }
 
-// drop_html_blocks' and html_to_text's reading of the tag just written at
-// out_[tag_begin, ...).
-void sanitizer::wrote_tag(std::size_t tag_begin, const element* e, bool is_end_tag) {
-    if (blocks_ == nullptr) return;
-    add_written_text(tag_begin);
-    run_begin_ = out_.size();
-    const bool is_block = has(e, block) && !has(e, is_void);
-    if (!is_end_tag) {
-        if (is_media(e->name)) {
-            for (open_block& b : open_blocks_) b.has_media = true;
-        }
-        // html_to_text of the block alone reads its text outside <pre>.
-        if (is_block) {
-            open_blocks_.push_back(
-                {tag_begin, written_text_.size(), false, written_pre_depth_ > 0});
-        }
-    }
-    tag_breaks(written_text_, written_pre_depth_, e->name, e, is_end_tag);
-    if (!is_end_tag || !is_block) return;
-    // Blocks are written balanced: the block closed is the last one opened.
-    const open_block b = open_blocks_.back();
-    open_blocks_.pop_back();
-    // The breaks and the space before the block's first character belong
-    // to the text around it.
-    const std::string_view text = written_text_.view();
-    std::size_t text_begin = b.text_begin;
-    while (text_begin < text.size() && (text[text_begin] == '\n' || text[text_begin] == ' ')) {
-        ++text_begin;
-    }
-    blocks_->list.push_back(
-        {b.begin, out_.size(), text_begin, text.size(), b.has_media, b.is_in_pre});
-}
-
-void sanitizer::add_written_text(std::size_t end) {
-    std::string_view run = std::string_view(out_).substr(run_begin_, end - run_begin_);
-    if (run.empty()) return;
-    // The run as html_to_text decodes it: append_escaped wrote only &amp;,
-    // &lt; and &gt; in text.
+// Adds a run of sanitized text as html_to_text reads it: append_escaped
+// wrote only &amp;, &lt; and &gt; in text.
+void add_sanitized_text(text_builder& text, std::string_view run, bool keeps_newlines,
+                        std::string& scratch) {
     if (run.find('&') != std::string_view::npos) {
-        unescaped_.clear();
+        scratch.clear();
         for (std::size_t i = 0; i < run.size(); ++i) {
             if (run[i] != '&') {
-                unescaped_ += run[i];
+                scratch += run[i];
             } else if (run.substr(i, 5) == "&amp;") {
-                unescaped_ += '&';
+                scratch += '&';
                 i += 4;
             } else {
-                unescaped_ += run[i + 1] == 'l' ? '<' : '>';
+                scratch += run[i + 1] == 'l' ? '<' : '>';
                 i += 3;
             }
         }
-        run = unescaped_;
+        run = scratch;
     }
-    written_text_.add(run, written_pre_depth_ > 0);
+    text.add(run, keeps_newlines);
 }
 
 // The known elements worth a lookup in looks_like_html are at most this long
@@ -1071,7 +1005,7 @@ std::string collapse_text(std::string_view text) {
 
 std::string sanitize_html(std::string_view html, const sanitize_options& options) {
     html_tokenizer tokenizer(html);
-    sanitizer out(html.size(), options, nullptr);
+    sanitizer out(html.size(), options);
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
@@ -1084,7 +1018,7 @@ html_body read_html_body(std::string_view html, const sanitize_options& options)
     html_body body;
     html_tokenizer tokenizer(html);
     text_reader text(html.size());
-    sanitizer out(html.size(), options, &body.blocks);
+    sanitizer out(html.size(), options);
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
@@ -1150,15 +1084,65 @@ std::string drop_html_blocks(std::string_view html,
     return without_ranges(html, dropped);
 }
 
-std::string drop_html_blocks(std::string_view html, const html_blocks& blocks,
-                             const std::function<bool(std::string_view text)>& drop) {
+std::string drop_sanitized_html_blocks(std::string_view html,
+                                       const std::function<bool(std::string_view text)>& drop) {
+    // What drop_html_blocks does, on the tags found directly: in the
+    // sanitizer's output every '<' begins a tag and every '>' ends one
+    // (text and attribute values escape both), tags are balanced, and the
+    // text between two tags is one text token. The text of every block is
+    // read once, as a slice of the text of the whole.
+    struct open_block {
+        std::string_view name;
+        std::size_t begin = 0;
+        std::size_t text_begin = 0;
+        bool has_media = false;
+        bool is_in_pre = false;  // html_to_text of the block alone reads it outside <pre>
+    };
+    std::vector<open_block> stack;
     std::vector<std::pair<std::size_t, std::size_t>> dropped;  // [begin, end), outermost last
-    for (const html_block& b : blocks.list) {
+    text_builder text(html.size());
+    std::size_t pre_depth = 0;
+    std::string scratch;
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t lt = html.find('<', at);
+        if (lt == std::string_view::npos) break;
+        const std::size_t gt = html.find('>', lt);
+        if (gt == std::string_view::npos) break;
+        add_sanitized_text(text, html.substr(at, lt - at), pre_depth > 0, scratch);
+        at = gt + 1;
+        const bool is_end_tag = lt + 1 < gt && html[lt + 1] == '/';
+        const std::size_t name_begin = lt + (is_end_tag ? 2 : 1);
+        std::size_t name_end = name_begin;
+        while (name_end < gt && html[name_end] != ' ' && html[name_end] != '/') ++name_end;
+        const std::string_view name = html.substr(name_begin, name_end - name_begin);
+        const element* e = find_element(name);
+        const bool is_block = has(e, block) && !has(e, is_void);
+        if (!is_end_tag) {
+            // A picture stays in the body: only a caption block of its own
+            // (figcaption) can go.
+            if (is_media(name)) {
+                for (open_block& b : stack) b.has_media = true;
+            }
+            if (is_block) stack.push_back({name, lt, text.size(), false, pre_depth > 0});
+        }
+        tag_breaks(text, pre_depth, name, e, is_end_tag);
+        if (!is_end_tag || !is_block || stack.empty() || stack.back().name != name) continue;
+        const open_block b = stack.back();
+        stack.pop_back();
         if (b.has_media) continue;
-        const bool drops = b.is_in_pre ? drop(html_to_text(html.substr(b.begin, b.end - b.begin)))
-                                       : drop(std::string_view(blocks.text)
-                                                  .substr(b.text_begin, b.text_end - b.text_begin));
-        if (drops) note_dropped_block(dropped, html, b.begin, b.end);
+        bool drops = false;
+        if (b.is_in_pre) {
+            drops = drop(html_to_text(html.substr(b.begin, at - b.begin)));
+        } else {
+            // The breaks and the space before the block's first character
+            // belong to the text around it.
+            std::string_view block_text = text.view().substr(b.text_begin);
+            while (!block_text.empty() && (block_text.front() == '\n' || block_text.front() == ' '))
+                block_text.remove_prefix(1);
+            drops = drop(block_text);
+        }
+        if (drops) note_dropped_block(dropped, html, b.begin, at);
     }
     if (dropped.empty()) return std::string(html);
     return without_ranges(html, dropped);

@@ -251,8 +251,8 @@ std::optional<dateline_info> stated_dateline(const raw_entry& e,
 // (furniture, credits, captions): a block goes when every paragraph of its
 // text is one that left the body text whole. A paragraph that was only
 // trimmed (a kept paragraph is part of it) keeps its block.
-std::string without_removed_blocks(const std::string& html, const html_blocks& blocks,
-                                   std::string_view before, std::string_view after) {
+std::string without_removed_blocks(const std::string& html, std::string_view before,
+                                   std::string_view after) {
     const auto kept = split_paragraphs(after);
     std::vector<std::string> removed;
     // Kept paragraphs come in the order of the text's: the search for the
@@ -270,7 +270,7 @@ std::string without_removed_blocks(const std::string& html, const html_blocks& b
         if (!stays) removed.push_back(std::move(p));
     }
     if (removed.empty()) return html;
-    return drop_html_blocks(html, blocks, [&](std::string_view text) {
+    return drop_sanitized_html_blocks(html, [&](std::string_view text) {
         const auto parts = split_paragraphs(text);
         if (parts.empty()) return false;
         return std::all_of(parts.begin(), parts.end(), [&](const std::string& part) {
@@ -399,7 +399,6 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         if (!e.guid.empty()) ++guid_count[e.guid];
 
         item it;
-        html_blocks body_blocks;  // of it.body_html
         it.guid = e.guid;
         it.url = absolute_link(e.base, e.link);
         it.headline = one_line(plain(e.title));
@@ -411,7 +410,6 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
                 html_body body = read_html_body(e.content.value, opts);
                 it.body_html = std::move(body.html);
                 it.body_text = std::move(body.text);
-                body_blocks = std::move(body.blocks);
             } else {
                 it.body_text = collapse_text(e.content.value);
             }
@@ -452,8 +450,7 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
         if (!main_text.empty()) {
             credits_result cleaned = extract_credits(remove_furniture(main_text, it.headline));
             if (!it.body_html.empty() && &main_text == &it.body_text && cleaned.text != main_text)
-                it.body_html =
-                    without_removed_blocks(it.body_html, body_blocks, main_text, cleaned.text);
+                it.body_html = without_removed_blocks(it.body_html, main_text, cleaned.text);
             main_text = std::move(cleaned.text);
             attach_credits(it.associations, cleaned.credits);
         }

@@ -3,11 +3,9 @@
 // tokenization rules; no regular expressions.
 #pragma once
 
-#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace feedwire::feeds {
 
@@ -54,38 +52,19 @@ std::string sanitize_html(std::string_view html, const sanitize_options& options
 std::string drop_html_blocks(std::string_view html,
                              const std::function<bool(std::string_view text)>& drop);
 
-// A block element of sanitized HTML, as drop_html_blocks reads it: one
-// that makes a paragraph of its own and has content.
-struct html_block {
-    std::size_t begin = 0;       // offset of its start tag in the sanitized HTML
-    std::size_t end = 0;         // offset just past its end tag
-    std::size_t text_begin = 0;  // its plain text: html_blocks::text[text_begin, text_end)
-    std::size_t text_end = 0;
-    bool has_media = false;  // holds an img, video, audio or picture
-    bool is_in_pre = false;  // inside <pre>: its text alone is not that slice
-};
-
-struct html_blocks {
-    std::vector<html_block> list;  // in the order their end tags are written
-    std::string text;              // html_to_text of the sanitized HTML
-};
-
-// sanitize_html, html_to_text and the blocks of the sanitized HTML from one
-// reading of `html`: html is sanitize_html(input, options), text is
-// html_to_text(input), and blocks lets drop_html_blocks take blocks out of
-// html without reading it again.
+// sanitize_html(input, options) and html_to_text(input) from one reading
+// of the input.
 struct html_body {
     std::string html;
     std::string text;
-    html_blocks blocks;
 };
 html_body read_html_body(std::string_view html, const sanitize_options& options = {});
 
-// drop_html_blocks(html, drop) for the html of read_html_body, with the
-// blocks it found: the same result, and `drop` is asked about the same
-// blocks' texts.
-std::string drop_html_blocks(std::string_view html, const html_blocks& blocks,
-                             const std::function<bool(std::string_view text)>& drop);
+// drop_html_blocks for `html` that sanitize_html wrote, which it reads
+// without tokenizing (only there does every '<' begin a tag): the same
+// result, and `drop` is asked about the same texts.
+std::string drop_sanitized_html_blocks(std::string_view html,
+                                       const std::function<bool(std::string_view text)>& drop);
 
 // True when the text looks like HTML markup (a tag or an entity) rather
 // than plain text; used for RSS fields whose type is not declared.
