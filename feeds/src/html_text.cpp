@@ -4,6 +4,8 @@
 // elements it has written so that every one it opens is closed, which is
 // enough for well-formed output. Content that must vanish (script, svg, ...)
 // is skipped by counting nested elements of the same name until its end tag.
+// Each is a reader of the token stream (text_reader, sanitizer), so that
+// read_html_body feeds one tokenizer pass to both.
 //
 // Text conventions: whitespace runs (ASCII, U+00A0 and the other Unicode
 // spaces) become one space; zero-width spaces, word joiners and BOMs are
