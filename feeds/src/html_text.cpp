@@ -925,14 +925,20 @@ void add_sanitized_text(text_builder& text, std::string_view run, bool keeps_new
     if (run.find('&') != std::string_view::npos) {
         scratch.clear();
         for (std::size_t i = 0; i < run.size(); ++i) {
+            const std::string_view rest = run.substr(i);
             if (run[i] != '&') {
                 scratch += run[i];
-            } else if (run.substr(i, 5) == "&amp;") {
+            } else if (rest.starts_with("&amp;")) {
                 scratch += '&';
                 i += 4;
-            } else {
-                scratch += run[i + 1] == 'l' ? '<' : '>';
+            } else if (rest.starts_with("&lt;")) {
+                scratch += '<';
                 i += 3;
+            } else if (rest.starts_with("&gt;")) {
+                scratch += '>';
+                i += 3;
+            } else {
+                scratch += run[i];
             }
         }
         run = scratch;
