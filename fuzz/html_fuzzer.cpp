@@ -1,7 +1,8 @@
 // Fuzz target: the HTML sanitizer and html_to_text. Besides crashes, it
 // traps when sanitized output breaks the sanitizer's promise
 // (tests/support/html_safety.hpp): executable content, unbalanced tags, or
-// a second pass that changes it.
+// a second pass that changes it; and when read_html_body or
+// drop_sanitized_html_blocks differ from the functions they stand for.
 #include "feedwire/feeds/charset.hpp"
 #include "feedwire/feeds/entities.hpp"
 #include "feedwire/feeds/html_text.hpp"
@@ -40,6 +41,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(feedwire::testing::sanitized_html_violation(pruned), html);
 
     const std::string text = html_to_text(html);
+
+    // The one-pass reading is the separate functions; pruning sanitized
+    // HTML without the tokenizer is pruning it with.
+    const html_body body = read_html_body(html, with_base);
+    const auto has_a = [](std::string_view t) { return t.find('a') != std::string_view::npos; };
+    if (body.html != sanitize_html(html, with_base) || body.text != text ||
+        drop_sanitized_html_blocks(clean, has_a) != pruned) {
+        std::fprintf(stderr, "read_html_body or drop_sanitized_html_blocks differs\n");
+        __builtin_trap();
+    }
     if (is_valid_utf8(html) && !is_valid_utf8(text)) {
         std::fprintf(stderr, "html_to_text turned UTF-8 into invalid UTF-8\n");
         __builtin_trap();

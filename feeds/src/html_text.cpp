@@ -4,6 +4,8 @@
 // elements it has written so that every one it opens is closed, which is
 // enough for well-formed output. Content that must vanish (script, svg, ...)
 // is skipped by counting nested elements of the same name until its end tag.
+// Each is a reader of the token stream (text_reader, sanitizer), so that
+// read_html_body feeds one tokenizer pass to both.
 //
 // Text conventions: whitespace runs (ASCII, U+00A0 and the other Unicode
 // spaces) become one space; zero-width spaces, word joiners and BOMs are
@@ -18,6 +20,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <optional>
@@ -192,11 +195,36 @@ constexpr bool is_sorted_by_name() {
 }
 static_assert(is_sorted_by_name(), "find_element() binary-searches the table");
 
+// Where the names with each first letter begin in `elements` (every name
+// starts with a lower-case letter), so that a lookup searches only those.
+constexpr std::array<std::uint8_t, 27> k_letter_begin = [] {
+    std::array<std::uint8_t, 27> begin{};
+    std::size_t i = 0;
+    for (std::size_t letter = 0; letter < 26; ++letter) {
+        while (i < std::size(elements) &&
+               static_cast<std::size_t>(elements[i].name[0] - 'a') < letter) {
+            ++i;
+        }
+        begin[letter] = static_cast<std::uint8_t>(i);
+    }
+    begin[26] = static_cast<std::uint8_t>(std::size(elements));
+    return begin;
+}();
+static_assert(std::size(elements) < 256, "k_letter_begin holds indexes as bytes");
+static_assert(std::all_of(std::begin(elements), std::end(elements),
+                          [](const element& e) {
+                              return !e.name.empty() && e.name[0] >= 'a' && e.name[0] <= 'z';
+                          }),
+              "k_letter_begin indexes names by their first letter");
+
 const element* find_element(std::string_view name) noexcept {
-    const auto* it =
-        std::lower_bound(std::begin(elements), std::end(elements), name,
-                         [](const element& e, std::string_view key) { return e.name < key; });
-    if (it == std::end(elements) || it->name != name) return nullptr;
+    if (name.empty() || name[0] < 'a' || name[0] > 'z') return nullptr;
+    const auto letter = static_cast<std::size_t>(name[0] - 'a');
+    const element* first = std::begin(elements) + k_letter_begin[letter];
+    const element* last = std::begin(elements) + k_letter_begin[letter + 1];
+    const auto* it = std::lower_bound(
+        first, last, name, [](const element& e, std::string_view key) { return e.name < key; });
+    if (it == last || it->name != name) return nullptr;
     return it;
 }
 
@@ -272,6 +300,8 @@ public:
     void add(std::string_view text, bool keeps_newlines);
 
     std::string take() { return std::move(out_); }
+    std::size_t size() const noexcept { return out_.size(); }
+    std::string_view view() const noexcept { return out_; }
 
 private:
     enum class kind : std::uint8_t { visible, space, newline, dropped, c1 };
@@ -335,23 +365,33 @@ void text_builder::put(std::string_view visible) {
     out_ += visible;
 }
 
+// The bytes classify() reads as visible whatever follows them: printable
+// ASCII, and from 0x80 all but the first bytes of the spaces and invisible
+// characters it looks for (Cyrillic, CJK and most punctuation take this
+// way through add()).
+constexpr std::array<bool, 256> k_always_visible = [] {
+    std::array<bool, 256> t{};
+    for (std::size_t c = 0x21; c < 0x7F; ++c) t[c] = true;
+    for (std::size_t c = 0x80; c < 0x100; ++c) t[c] = true;
+    t[0xC2] = t[0xE1] = t[0xE2] = t[0xE3] = t[0xEF] = false;
+    return t;
+}();
+
 void text_builder::add(std::string_view text, bool keeps_newlines) {
     std::size_t run = 0;
     std::size_t i = 0;
     while (i < text.size()) {
         const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte > 0x20 && byte < 0x7F) {
+        if (k_always_visible[byte]) {
             ++i;
             continue;
         }
         // One space between visible characters stays in the run: put() of
         // "a b" writes what put("a"), space(), put("b") would.
-        if (byte == ' ' && i > run && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next > 0x20 && next < 0x7F) {
-                i += 2;
-                continue;
-            }
+        if (byte == ' ' && i > run && i + 1 < text.size() &&
+            k_always_visible[static_cast<unsigned char>(text[i + 1])]) {
+            i += 2;
+            continue;
         }
         const unit u = classify(text, i);
         if (u.what == kind::visible) {
@@ -406,10 +446,35 @@ constexpr std::array<std::uint8_t, 256> k_escape_class = [] {
     return t;
 }();
 
+// Whether one of the eight bytes in `x` may be one append_escaped escapes
+// or drops: a C0 control, '&', '<', '>', or '"' in an attribute value
+// (bit tricks that tell whether any byte is below a value or equal to one).
+bool may_escape_any(std::uint64_t x, bool is_attribute_value) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    std::uint64_t hit = (x - ones * 0x20) & ~x & highs;
+    hit |= has_zero(x ^ (ones * '&')) | has_zero(x ^ (ones * '<')) | has_zero(x ^ (ones * '>'));
+    if (is_attribute_value) hit |= has_zero(x ^ (ones * '"'));
+    return hit != 0;
+}
+
 void append_escaped(std::string& out, std::string_view text, bool is_attribute_value) {
     const std::uint8_t escapes = is_attribute_value ? 2 : 1;
     std::size_t copied = 0;
+    std::size_t stop = 0;  // bytes before it are looked at one by one
     for (std::size_t i = 0; i < text.size(); ++i) {
+        // Eight bytes at a time while none of them needs a look.
+        while (i >= stop && i + 8 <= text.size()) {
+            std::uint64_t x = 0;
+            std::memcpy(&x, text.data() + i, sizeof x);
+            if (may_escape_any(x, is_attribute_value)) {
+                stop = i + 8;
+                break;
+            }
+            i += 8;
+        }
+        if (i >= text.size()) break;
         const char c = text[i];
         const std::uint8_t k = k_escape_class[static_cast<unsigned char>(c)];
         if (k == 0 || k > escapes) continue;
@@ -697,13 +762,188 @@ bool write_start_tag(std::string& out, std::string_view name, const html_token& 
 // cost quadratic time.
 constexpr std::size_t max_open_elements = 256;
 
-void close_elements(std::string& out, std::vector<std::string_view>& open, std::size_t keep) {
-    while (open.size() > keep) {
-        out += "</";
-        out += open.back();
-        out += '>';
-        open.pop_back();
+const element* tag_element(const html_token& t) noexcept {
+    const bool is_tag = t.kind == html_token_kind::start_tag || t.kind == html_token_kind::end_tag;
+    return is_tag ? find_element(t.name) : nullptr;
+}
+
+// What a tag does to the text: <br> a line break, a block a paragraph
+// break (<pre> keeps newlines until its end), a table cell a space.
+void tag_breaks(text_builder& text, std::size_t& pre_depth, std::string_view name, const element* e,
+                bool is_end_tag) noexcept {
+    if (name == "br") {
+        text.line_break();  // "in body": </br> is read as <br>
+    } else if (has(e, block)) {
+        text.paragraph_break();
+        if (name == "pre") {
+            if (!is_end_tag) {
+                ++pre_depth;
+            } else if (pre_depth > 0) {
+                --pre_depth;
+            }
+        }
+    } else if (has(e, cell)) {
+        text.space();
     }
+}
+
+// html_to_text's reading of the token stream. `e` is the element of a
+// tag (tag_element), so that a caller feeding several readers looks it up
+// once.
+class text_reader {
+public:
+    explicit text_reader(std::size_t size_hint) : text_(size_hint) {}
+
+    void feed(const html_token& t, const element* e) {
+        if (skipper_.is_active() && !skipper_.ends_with(t)) return;
+        switch (t.kind) {
+            case html_token_kind::text:
+                text_.add(t.data, pre_depth_ > 0);
+                break;
+            case html_token_kind::start_tag:
+                if (has(e, drops_text) && skipper_.begins(e, t)) break;
+                tag_breaks(text_, pre_depth_, t.name, e, false);
+                break;
+            case html_token_kind::end_tag:
+                tag_breaks(text_, pre_depth_, t.name, e, true);
+                break;
+            case html_token_kind::comment:
+            case html_token_kind::end_of_input:
+                break;
+        }
+    }
+
+    std::string take() { return text_.take(); }
+
+private:
+    text_builder text_;
+    content_skipper skipper_;
+    std::size_t pre_depth_ = 0;
+};
+
+bool is_media(std::string_view name) noexcept {
+    return name == "img" || name == "video" || name == "audio" || name == "picture";
+}
+
+// The line break the sanitized input had after a block goes with it.
+void note_dropped_block(std::vector<std::pair<std::size_t, std::size_t>>& dropped,
+                        std::string_view html, std::size_t begin, std::size_t end) {
+    if (end < html.size() && html[end] == '\n') ++end;
+    // Blocks close inside out: an outer block replaces the ones it holds.
+    while (!dropped.empty() && dropped.back().first >= begin) dropped.pop_back();
+    dropped.emplace_back(begin, end);
+}
+
+std::string without_ranges(std::string_view html,
+                           const std::vector<std::pair<std::size_t, std::size_t>>& dropped) {
+    std::string out;
+    out.reserve(html.size());
+    std::size_t at = 0;
+    for (const auto& [begin, end] : dropped) {
+        out.append(html.substr(at, begin - at));
+        at = end;
+    }
+    out.append(html.substr(at));
+    return out;
+}
+
+// sanitize_html's reading of the token stream.
+class sanitizer {
+public:
+    sanitizer(std::size_t size_hint, const sanitize_options& options) : options_(options) {
+        out_.reserve(size_hint);
+    }
+
+    void feed(const html_token& t, const element* e);
+
+    std::string finish() {
+        close_elements(0);
+        return std::move(out_);
+    }
+
+private:
+    void close_elements(std::size_t keep);
+
+    std::string out_;
+    std::vector<const element*> open_;  // as written (main, hgroup, dialog as div)
+    content_skipper skipper_;
+    const sanitize_options& options_;
+};
+
+void sanitizer::feed(const html_token& t, const element* e) {
+    if (skipper_.is_active() && !skipper_.ends_with(t)) return;
+    if (t.kind == html_token_kind::text) {
+        append_escaped(out_, t.data, false);
+        return;
+    }
+    if (t.kind != html_token_kind::start_tag && t.kind != html_token_kind::end_tag) return;
+    if (e == nullptr) return;
+    if (has(e, drops_content)) {
+        if (t.kind == html_token_kind::start_tag) skipper_.begins(e, t);
+        return;
+    }
+    if (!has(e, allowed | becomes_div)) return;
+    static const element* const div = find_element("div");
+    const element* written = has(e, becomes_div) ? div : e;
+    const std::string_view name = written->name;
+
+    if (t.kind == html_token_kind::end_tag) {
+        if (name == "br") {
+            out_ += "<br />";  // "in body": </br> is read as <br>
+            return;
+        }
+        const auto it = std::find(open_.rbegin(), open_.rend(), written);
+        if (it != open_.rend()) close_elements(static_cast<std::size_t>(open_.rend() - it) - 1);
+        return;
+    }
+
+    const bool is_void_element = has(e, is_void);
+    if (name == "a") {
+        // "in body", start tag "a": an open <a> is closed first; links
+        // never nest.
+        const auto it = std::find(open_.rbegin(), open_.rend(), written);
+        if (it != open_.rend()) close_elements(static_cast<std::size_t>(open_.rend() - it) - 1);
+    }
+    if (!is_void_element && open_.size() >= max_open_elements) return;
+    if (write_start_tag(out_, name, t, is_void_element, options_) && !is_void_element)
+        open_.push_back(written);
+}
+
+void sanitizer::close_elements(std::size_t keep) {
+    while (open_.size() > keep) {
+        out_ += "</";
+        out_ += open_.back()->name;
+        out_ += '>';
+        open_.pop_back();
+    }
+}
+
+// Adds a run of sanitized text as html_to_text reads it: append_escaped
+// wrote only &amp;, &lt; and &gt; in text.
+void add_sanitized_text(text_builder& text, std::string_view run, bool keeps_newlines,
+                        std::string& scratch) {
+    if (run.find('&') != std::string_view::npos) {
+        scratch.clear();
+        for (std::size_t i = 0; i < run.size(); ++i) {
+            const std::string_view rest = run.substr(i);
+            if (run[i] != '&') {
+                scratch += run[i];
+            } else if (rest.starts_with("&amp;")) {
+                scratch += '&';
+                i += 4;
+            } else if (rest.starts_with("&lt;")) {
+                scratch += '<';
+                i += 3;
+            } else if (rest.starts_with("&gt;")) {
+                scratch += '>';
+                i += 3;
+            } else {
+                scratch += run[i];
+            }
+        }
+        run = scratch;
+    }
+    text.add(run, keeps_newlines);
 }
 
 // The known elements worth a lookup in looks_like_html are at most this long
@@ -756,46 +996,11 @@ bool is_entity_at(std::string_view text, std::size_t amp) noexcept {
 
 std::string html_to_text(std::string_view html) {
     html_tokenizer tokenizer(html);
-    text_builder text(html.size());
-    content_skipper skipper;
-    std::size_t pre_depth = 0;
+    text_reader text(html.size());
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
-        if (skipper.is_active() && !skipper.ends_with(t)) continue;
-        switch (t.kind) {
-            case html_token_kind::text:
-                text.add(t.data, pre_depth > 0);
-                break;
-            case html_token_kind::start_tag: {
-                const element* e = find_element(t.name);
-                if (has(e, drops_text) && skipper.begins(e, t)) break;
-                if (t.name == "br") {
-                    text.line_break();
-                } else if (has(e, block)) {
-                    text.paragraph_break();
-                    if (t.name == "pre") ++pre_depth;
-                } else if (has(e, cell)) {
-                    text.space();
-                }
-                break;
-            }
-            case html_token_kind::end_tag: {
-                const element* e = find_element(t.name);
-                if (t.name == "br") {
-                    text.line_break();  // "in body": </br> is read as <br>
-                } else if (has(e, block)) {
-                    text.paragraph_break();
-                    if (t.name == "pre" && pre_depth > 0) --pre_depth;
-                } else if (has(e, cell)) {
-                    text.space();
-                }
-                break;
-            }
-            case html_token_kind::comment:
-            case html_token_kind::end_of_input:
-                break;
-        }
+        text.feed(t, tag_element(t));
     }
     return text.take();
 }
@@ -807,57 +1012,31 @@ std::string collapse_text(std::string_view text) {
 }
 
 std::string sanitize_html(std::string_view html, const sanitize_options& options) {
-    std::string out;
-    out.reserve(html.size());
-    std::vector<std::string_view> open;  // names from the element table, never token views
     html_tokenizer tokenizer(html);
-    content_skipper skipper;
+    sanitizer out(html.size(), options);
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
-        if (skipper.is_active() && !skipper.ends_with(t)) continue;
-        if (t.kind == html_token_kind::text) {
-            append_escaped(out, t.data, false);
-            continue;
-        }
-        if (t.kind != html_token_kind::start_tag && t.kind != html_token_kind::end_tag) continue;
-
-        const element* e = find_element(t.name);
-        if (e == nullptr) continue;
-        if (has(e, drops_content)) {
-            if (t.kind == html_token_kind::start_tag) skipper.begins(e, t);
-            continue;
-        }
-        if (!has(e, allowed | becomes_div)) continue;
-        const std::string_view name = has(e, becomes_div) ? std::string_view("div") : e->name;
-
-        if (t.kind == html_token_kind::end_tag) {
-            if (name == "br") {
-                out += "<br />";  // "in body": </br> is read as <br>
-                continue;
-            }
-            const auto it = std::find(open.rbegin(), open.rend(), name);
-            if (it != open.rend()) {
-                close_elements(out, open, static_cast<std::size_t>(open.rend() - it) - 1);
-            }
-            continue;
-        }
-
-        const bool is_void_element = has(e, is_void);
-        if (name == "a") {
-            // "in body", start tag "a": an open <a> is closed first; links
-            // never nest.
-            const auto it = std::find(open.rbegin(), open.rend(), name);
-            if (it != open.rend()) {
-                close_elements(out, open, static_cast<std::size_t>(open.rend() - it) - 1);
-            }
-        }
-        if (!is_void_element && open.size() >= max_open_elements) continue;
-        if (write_start_tag(out, name, t, is_void_element, options) && !is_void_element)
-            open.push_back(name);
+        out.feed(t, tag_element(t));
     }
-    close_elements(out, open, 0);
-    return out;
+    return out.finish();
+}
+
+html_body read_html_body(std::string_view html, const sanitize_options& options) {
+    html_body body;
+    html_tokenizer tokenizer(html);
+    text_reader text(html.size());
+    sanitizer out(html.size(), options);
+    for (;;) {
+        const html_token& t = tokenizer.next_token();
+        if (t.kind == html_token_kind::end_of_input) break;
+        const element* e = tag_element(t);
+        text.feed(t, e);
+        out.feed(t, e);
+    }
+    body.text = text.take();
+    body.html = out.finish();
+    return body;
 }
 
 bool looks_like_html(std::string_view text) noexcept {
@@ -886,8 +1065,7 @@ std::string drop_html_blocks(std::string_view html,
     for (;;) {
         const html_token& t = tokenizer.next_token();
         if (t.kind == html_token_kind::end_of_input) break;
-        if (t.kind == html_token_kind::start_tag &&
-            (t.name == "img" || t.name == "video" || t.name == "audio" || t.name == "picture")) {
+        if (t.kind == html_token_kind::start_tag && is_media(t.name)) {
             // A picture stays in the body: only a caption block of its own
             // (figcaption) can go.
             for (auto& b : stack) b.has_media = true;
@@ -904,26 +1082,78 @@ std::string drop_html_blocks(std::string_view html,
                                   [&](const open_block& b) { return b.name == t.name; });
         if (match == stack.rend()) continue;
         const std::size_t begin = match->begin;
-        std::size_t end = tokenizer.position();
+        const std::size_t end = tokenizer.position();
         const bool has_media = match->has_media;
         stack.erase(std::next(match).base(), stack.end());
         if (has_media || !drop(html_to_text(html.substr(begin, end - begin)))) continue;
-        if (end < html.size() && html[end] == '\n')
-            ++end;  // the line break the sanitizer put after it
-        // Blocks close inside out: an outer block replaces the ones it holds.
-        while (!dropped.empty() && dropped.back().first >= begin) dropped.pop_back();
-        dropped.emplace_back(begin, end);
+        note_dropped_block(dropped, html, begin, end);
     }
     if (dropped.empty()) return std::string(html);
-    std::string out;
-    out.reserve(html.size());
+    return without_ranges(html, dropped);
+}
+
+std::string drop_sanitized_html_blocks(std::string_view html,
+                                       const std::function<bool(std::string_view text)>& drop) {
+    // What drop_html_blocks does, on the tags found directly: in the
+    // sanitizer's output every '<' begins a tag and every '>' ends one
+    // (text and attribute values escape both), tags are balanced, and the
+    // text between two tags is one text token. The text of every block is
+    // read once, as a slice of the text of the whole.
+    struct open_block {
+        std::string_view name;
+        std::size_t begin = 0;
+        std::size_t text_begin = 0;
+        bool has_media = false;
+        bool is_in_pre = false;  // html_to_text of the block alone reads it outside <pre>
+    };
+    std::vector<open_block> stack;
+    std::vector<std::pair<std::size_t, std::size_t>> dropped;  // [begin, end), outermost last
+    text_builder text(html.size());
+    std::size_t pre_depth = 0;
+    std::string scratch;
     std::size_t at = 0;
-    for (const auto& [begin, end] : dropped) {
-        out.append(html.substr(at, begin - at));
-        at = end;
+    for (;;) {
+        const std::size_t lt = html.find('<', at);
+        if (lt == std::string_view::npos) break;
+        const std::size_t gt = html.find('>', lt);
+        if (gt == std::string_view::npos) break;
+        add_sanitized_text(text, html.substr(at, lt - at), pre_depth > 0, scratch);
+        at = gt + 1;
+        const bool is_end_tag = lt + 1 < gt && html[lt + 1] == '/';
+        const std::size_t name_begin = lt + (is_end_tag ? 2 : 1);
+        std::size_t name_end = name_begin;
+        while (name_end < gt && html[name_end] != ' ' && html[name_end] != '/') ++name_end;
+        const std::string_view name = html.substr(name_begin, name_end - name_begin);
+        const element* e = find_element(name);
+        const bool is_block = has(e, block) && !has(e, is_void);
+        if (!is_end_tag) {
+            // A picture stays in the body: only a caption block of its own
+            // (figcaption) can go.
+            if (is_media(name)) {
+                for (open_block& b : stack) b.has_media = true;
+            }
+            if (is_block) stack.push_back({name, lt, text.size(), false, pre_depth > 0});
+        }
+        tag_breaks(text, pre_depth, name, e, is_end_tag);
+        if (!is_end_tag || !is_block || stack.empty() || stack.back().name != name) continue;
+        const open_block b = stack.back();
+        stack.pop_back();
+        if (b.has_media) continue;
+        bool drops = false;
+        if (b.is_in_pre) {
+            drops = drop(html_to_text(html.substr(b.begin, at - b.begin)));
+        } else {
+            // The breaks and the space before the block's first character
+            // belong to the text around it.
+            std::string_view block_text = text.view().substr(b.text_begin);
+            while (!block_text.empty() && (block_text.front() == '\n' || block_text.front() == ' '))
+                block_text.remove_prefix(1);
+            drops = drop(block_text);
+        }
+        if (drops) note_dropped_block(dropped, html, b.begin, at);
     }
-    out.append(html.substr(at));
-    return out;
+    if (dropped.empty()) return std::string(html);
+    return without_ranges(html, dropped);
 }
 
 }  // namespace feedwire::feeds

@@ -255,14 +255,22 @@ std::string without_removed_blocks(const std::string& html, std::string_view bef
                                    std::string_view after) {
     const auto kept = split_paragraphs(after);
     std::vector<std::string> removed;
+    // Kept paragraphs come in the order of the text's: the search for the
+    // next one starts where the last was found.
+    std::size_t last_found = 0;
     for (auto& p : split_paragraphs(before)) {
-        const bool stays = std::any_of(kept.begin(), kept.end(), [&](const std::string& k) {
-            return p.find(k) != std::string::npos;
-        });
+        bool stays = false;
+        for (std::size_t n = 0; n < kept.size() && !stays; ++n) {
+            const std::size_t k = (last_found + n) % kept.size();
+            if (p.find(kept[k]) != std::string::npos) {
+                stays = true;
+                last_found = k;
+            }
+        }
         if (!stays) removed.push_back(std::move(p));
     }
     if (removed.empty()) return html;
-    return drop_html_blocks(html, [&](std::string_view text) {
+    return drop_sanitized_html_blocks(html, [&](std::string_view text) {
         const auto parts = split_paragraphs(text);
         if (parts.empty()) return false;
         return std::all_of(parts.begin(), parts.end(), [&](const std::string& part) {
@@ -399,8 +407,9 @@ std::vector<item> normalize(raw_feed& raw, const normalize_context& ctx,
             if (e.content.kind == text_kind::html) {
                 sanitize_options opts;
                 opts.base_url = e.content.base.empty() ? e.base : e.content.base;
-                it.body_html = sanitize_html(e.content.value, opts);
-                it.body_text = html_to_text(e.content.value);
+                html_body body = read_html_body(e.content.value, opts);
+                it.body_html = std::move(body.html);
+                it.body_text = std::move(body.text);
             } else {
                 it.body_text = collapse_text(e.content.value);
             }

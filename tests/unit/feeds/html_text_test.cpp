@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <functional>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace feedwire::feeds {
 namespace {
@@ -185,6 +189,37 @@ TEST(SanitizeHtml, KeepsAllowedMarkup) {
 TEST(SanitizeHtml, ReEscapesTextAndAttributes) {
     EXPECT_EQ(sanitize("<p title='say \"hi\" & <bye>'>1 &lt; 2 &amp;&amp; 3 > 2</p>"),
               "<p title=\"say &quot;hi&quot; &amp; &lt;bye&gt;\">1 &lt; 2 &amp;&amp; 3 &gt; 2</p>");
+}
+
+// Escaping reads eight bytes at a time where it can: a character to
+// escape or drop is found at every position of such a stretch, in text
+// and in attribute values.
+TEST(SanitizeHtml, EscapesAtEveryPosition) {
+    struct special {
+        std::string_view in_html;   // as written in the input
+        std::string_view in_text;   // written in text
+        std::string_view in_value;  // written in an attribute value
+    };
+    const special specials[] = {{"&amp;", "&amp;", "&amp;"},
+                                {"&lt;", "&lt;", "&lt;"},
+                                {"&gt;", "&gt;", "&gt;"},
+                                {"\x01", "", ""},
+                                {"&quot;", "\"", "&quot;"},
+                                {"\n", "\n", "\n"},
+                                {"\xd0\x96", "\xd0\x96", "\xd0\x96"}};
+    for (const special& c : specials) {
+        for (std::size_t at = 0; at < 20; ++at) {
+            const std::string before(at, 'a');
+            const std::string after(19 - at, 'b');
+            EXPECT_EQ(sanitize("<p>" + before + std::string(c.in_html) + after + "</p>"),
+                      "<p>" + before + std::string(c.in_text) + after + "</p>")
+                << c.in_html << " at " << at;
+            EXPECT_EQ(
+                sanitize("<p title=\"" + before + std::string(c.in_html) + after + "\">x</p>"),
+                "<p title=\"" + before + std::string(c.in_value) + after + "\">x</p>")
+                << c.in_html << " at " << at;
+        }
+    }
 }
 
 TEST(SanitizeHtml, UnknownElementsAreDroppedButTheirTextKept) {
@@ -578,6 +613,156 @@ TEST(DropHtmlBlocks, NothingAcceptedIsTheSameHtml) {
     const std::string html = "<p>a</p><p>b</p>";
     EXPECT_EQ(drop_html_blocks(html, [](std::string_view) { return false; }), html);
     EXPECT_EQ(drop_html_blocks("", [](std::string_view) { return true; }), "");
+}
+
+}  // namespace
+}  // namespace feedwire::feeds
+
+namespace feedwire::feeds {
+namespace {
+
+// read_html_body against sanitize_html and html_to_text run one after
+// the other, and drop_sanitized_html_blocks against drop_html_blocks on
+// its HTML: the same blocks asked about with the same texts, and cut the
+// same way.
+void expect_same_as_separate_functions(std::string_view input) {
+    SCOPED_TRACE(testing::Message() << "input: " << input);
+    sanitize_options options;
+    options.base_url = "https://example.com/news/";
+    const html_body body = read_html_body(input, options);
+    EXPECT_EQ(body.html, sanitize_html(input, options));
+    EXPECT_EQ(body.text, html_to_text(input));
+    const std::vector<std::function<bool(std::string_view)>> rules = {
+        [](std::string_view) { return true; },
+        [](std::string_view) { return false; },
+        [](std::string_view t) { return t.find('a') != std::string_view::npos; },
+        [](std::string_view t) { return t.size() % 2 == 0; },
+    };
+    for (const auto& rule : rules) {
+        std::vector<std::string> asked_tokenized;
+        std::vector<std::string> asked_scanned;
+        const std::string tokenized = drop_html_blocks(body.html, [&](std::string_view t) {
+            asked_tokenized.emplace_back(t);
+            return rule(t);
+        });
+        const std::string scanned = drop_sanitized_html_blocks(body.html, [&](std::string_view t) {
+            asked_scanned.emplace_back(t);
+            return rule(t);
+        });
+        EXPECT_EQ(scanned, tokenized);
+        EXPECT_EQ(asked_scanned, asked_tokenized);
+    }
+}
+
+TEST(ReadHtmlBody, IsTheSeparateFunctionsOnTrickyInput) {
+    std::string nested;
+    for (int i = 0; i < 300; ++i) nested += "<div><p>level</p>";
+    const std::string inputs[] = {
+        "<div><p>One</p><div><p>Two <b>bold</b></p></div></div>\n<p>Three</p>\n",
+        "<div>a<script>x<p>s</p></script><form>f<p>in form</p></form>b<button>btn</button></div>",
+        "<pre>l1\n<div>in\npre<p>p\nq</p></div>\nl3</pre><p>x\ny</p>",
+        "<pre>a\r<x>\n</x>b\r\n<div>c\r<!--x-->\nd</div></pre>",
+        "<p>a<br>b</br>c<br/><br>d</p><div><br><br>e<br></div>",
+        "<p>&amp;lt; &lt;b&gt; &nbsp;x&#146;y &quot;q&quot;</p><p>&amp;amp;</p>",
+        std::string(
+            "<p>\xc2<span2>\x92</span2>x</p><p>\xe2\x80<!--c-->\x89y</p><p>\xc2\x01\x92z</p>"),
+        std::string("<p>a<img>b<img src=\"javascript:x\">c</p><p>\xc2<img>\x85</p>"),
+        "<div><img src=x.jpg><p>Caption</p></div><figure><figcaption>c a</figcaption></figure>"
+        "<div><p>no media</p><video src=v.mp4></video></div><p>after</p>",
+        "<main><p>m</p></main><dialog>d</dialog><hgroup><h1>h</h1></hgroup>",
+        "<p>x<a href=/a>y<p>z<a>w<div>v</a>u",
+        "<head><title>t</title><meta charset=utf-8><body><p>b</p><html><p>c</p>",
+        "<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table>td<td>x</td>",
+        "<p>a<hr>b</p></p></div>stray</li><li>one<li>two</ul>",
+        "<ul><li><p>a</p></li></ul>\n\n<blockquote><p>q</p>\n</blockquote>\n",
+        "<svg><p>in svg</p></svg><p>out</p><math><mi>x</mi></math><p>a<svg/>b</p>",
+        "<p>unclosed <div>blocks <section>run to the end",
+        "<plaintext><p>not a tag</p>",
+        "<textarea><p>t</p></textarea><p>x<xmp><b>raw</b></xmp></p>",
+        "",
+        "text only &amp; no tags",
+        nested,
+    };
+    for (const auto& input : inputs) expect_same_as_separate_functions(input);
+}
+
+// Generated mixes of the pieces above: a fixed seed, so every run checks
+// the same inputs.
+TEST(ReadHtmlBody, IsTheSeparateFunctionsOnGeneratedInput) {
+    const std::string_view pieces[] = {
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<pre>",
+        "</pre>",
+        "<br>",
+        "</br>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<figure>",
+        "</figure>",
+        "<img src=x.jpg>",
+        "<img>",
+        "<script>",
+        "</script>",
+        "<form>",
+        "</form>",
+        "<button>",
+        "<a href=/a>",
+        "</a>",
+        "<main>",
+        "</main>",
+        "<td>",
+        "<tr>",
+        "<span2>",
+        "<!--c-->",
+        "&amp;",
+        "&lt;",
+        "&nbsp;",
+        "&#146;",
+        "a",
+        "b c",
+        " ",
+        "\n",
+        "\r",
+        "\r\n",
+        "\xc2",
+        "\x92",
+        "\xe2\x80",
+        "\x89",
+        "\x01",
+        "\t",
+        "<hr>",
+        "<h2>",
+        "</h2>",
+        "<svg>",
+        "</svg>",
+        "<blockquote>",
+        "</blockquote>",
+        "<video src=v.mp4>",
+        "</video>",
+        "<title>",
+        "</title>",
+        "<body>",
+        "<head>",
+        "</td>",
+        "<table>",
+        "</table>",
+    };
+    std::uint32_t state = 12345;
+    const auto next = [&] {
+        state = state * 1664525U + 1013904223U;
+        return state >> 8;
+    };
+    for (int n = 0; n < 2000; ++n) {
+        std::string input;
+        const std::size_t count = 1 + next() % 24;
+        for (std::size_t i = 0; i < count; ++i) input += pieces[next() % std::size(pieces)];
+        expect_same_as_separate_functions(input);
+        if (HasFailure()) break;
+    }
 }
 
 }  // namespace

@@ -52,6 +52,20 @@ std::string sanitize_html(std::string_view html, const sanitize_options& options
 std::string drop_html_blocks(std::string_view html,
                              const std::function<bool(std::string_view text)>& drop);
 
+// sanitize_html(input, options) and html_to_text(input) from one reading
+// of the input.
+struct html_body {
+    std::string html;
+    std::string text;
+};
+html_body read_html_body(std::string_view html, const sanitize_options& options = {});
+
+// drop_html_blocks for `html` that sanitize_html wrote, which it reads
+// without tokenizing (only there does every '<' begin a tag): the same
+// result, and `drop` is asked about the same texts.
+std::string drop_sanitized_html_blocks(std::string_view html,
+                                       const std::function<bool(std::string_view text)>& drop);
+
 // True when the text looks like HTML markup (a tag or an entity) rather
 // than plain text; used for RSS fields whose type is not declared.
 bool looks_like_html(std::string_view text) noexcept;
