@@ -157,14 +157,16 @@ std::size_t donor_of(std::size_t bin, const std::array<bool, minhash_bins>& is_f
 
 constexpr char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-int base64url_value(char c) noexcept {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '-') return 62;
-    if (c == '_') return 63;
-    return -1;
-}
+// Each byte's value in base64url, or 64 for a byte outside the alphabet:
+// a table, since a signature's characters are random and a chain of
+// range tests on them mispredicts (every delivered item is decoded).
+constexpr std::array<std::uint8_t, 256> base64url_values = [] {
+    std::array<std::uint8_t, 256> out{};
+    out.fill(64);
+    for (std::size_t i = 0; i < 64; ++i)
+        out[static_cast<unsigned char>(base64url[i])] = static_cast<std::uint8_t>(i);
+    return out;
+}();
 
 std::size_t smaller_size(const minhash& a, const minhash& b) noexcept {
     return std::min(a.shingles, b.shingles);
@@ -272,11 +274,13 @@ std::optional<minhash> decode_minhash(std::string_view encoded) {
     std::array<std::uint8_t, encoded_bytes> bytes{};
     for (std::size_t i = 0, o = 0; i < encoded.size(); i += 4, o += 3) {
         std::uint32_t group = 0;
+        std::uint32_t bad = 0;
         for (std::size_t k = 0; k < 4; ++k) {
-            const int v = base64url_value(encoded[i + k]);
-            if (v < 0) return std::nullopt;
-            group = (group << 6U) | static_cast<std::uint32_t>(v);
+            const std::uint32_t v = base64url_values[static_cast<unsigned char>(encoded[i + k])];
+            bad |= v;
+            group = (group << 6U) | (v & 0x3FU);
         }
+        if ((bad & 64U) != 0) return std::nullopt;
         bytes[o] = static_cast<std::uint8_t>(group >> 16U);
         bytes[o + 1] = static_cast<std::uint8_t>(group >> 8U);
         bytes[o + 2] = static_cast<std::uint8_t>(group);

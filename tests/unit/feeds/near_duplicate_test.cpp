@@ -89,6 +89,14 @@ TEST(Minhash, DecodeRefusesOtherVersionsAndDamage) {
     std::string damaged = encoded;
     damaged[10] = '+';
     EXPECT_FALSE(decode_minhash(damaged));
+    // Bytes outside ASCII and NUL, anywhere in a group of four.
+    for (const char c : {'\xff', '\x80', '\0', '=', '.'}) {
+        for (std::size_t at : {2u, 3u, 4u, 5u, 345u}) {
+            std::string bad = encoded;
+            bad[at] = c;
+            EXPECT_FALSE(decode_minhash(bad)) << at << " " << static_cast<int>(c);
+        }
+    }
 }
 
 TEST(Minhash, IdenticalTextsHaveJaccardOne) {
