@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <deque>
 #include <limits>
 #include <map>
@@ -577,17 +578,22 @@ std::string near_blob(const delivery_payload& p, std::uint64_t cells) {
         out += static_cast<char>((v >> 8U) & 0xFFU);
         out += static_cast<char>(v & 0xFFU);
     };
-    const auto put_str = [&](std::string_view v) {  // at most 31 bytes here
-        out += static_cast<char>(0xA0U | v.size());
-        out += v;
+    // A fixstr of a number's decimal digits, after `prefix`.
+    const auto put_number = [&](std::string_view prefix, std::uint64_t v) {
+        std::array<char, 24> digits{};
+        const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), v).ptr;
+        const auto size = prefix.size() + static_cast<std::size_t>(end - digits.data());
+        out += static_cast<char>(0xA0U | size);  // at most 21 bytes
+        out += prefix;
+        out.append(digits.data(), end);
     };
     out += static_cast<char>(0xDC);
     put16(2 * feeds::minhash_bands);
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
-        put_str("#" + std::to_string((hashes[b] & 0xFFFFFFFFU) % cells));
+        put_number("#", (hashes[b] & 0xFFFFFFFFU) % cells);
     }
     for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
-        put_str(std::to_string(((hashes[b] >> 32U) << 32U) | ref));
+        put_number({}, ((hashes[b] >> 32U) << 32U) | ref);
     }
     out += static_cast<char>(0xDC);
     put16(feeds::minhash_bands);
