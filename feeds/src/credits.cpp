@@ -51,6 +51,12 @@ constexpr std::array<std::string_view, 11> credit_labels = {
     "foto:",  "image:",  "credit:",       "picture:",  "photograph:",
 };
 
+constexpr std::size_t longest_credit_label = [] {
+    std::size_t n = 0;
+    for (const auto label : credit_labels) n = std::max(n, label.size());
+    return n;
+}();
+
 // Lower-case name words that do not end a name ("Li An via AP", "Luis de Vega").
 constexpr std::array<std::string_view, 15> name_connectors = {
     "via", "de", "da", "di", "del", "van", "von", "der", "al", "el", "le", "la", "du", "bin", "and",
@@ -171,7 +177,9 @@ std::optional<std::string> standalone_credit(std::string_view paragraph) {
     if (p.empty() || p.size() > max_credit_paragraph_bytes || p.find('\n') != npos) {
         return std::nullopt;
     }
-    const std::string f = fold_case(p);
+    // Only as much is folded as a label can match (the slack covers a
+    // character cut at the end, which folding leaves alone).
+    const std::string f = fold_case(p.substr(0, longest_credit_label + 8));
     for (const auto label : credit_labels) {
         if (f.starts_with(label)) return labelled_rest(p.substr(label.size()));
     }
