@@ -159,6 +159,15 @@ std::optional<std::string> labelled_rest(std::string_view rest) {
 
 constexpr std::string_view copyright_sign = "\xC2\xA9";  // ©
 
+// Where the two bytes `pair` last stand in s, as s.rfind(pair): one pass
+// from the end instead of a comparison at every position.
+std::size_t rfind_pair(std::string_view s, std::string_view pair) noexcept {
+    for (std::size_t i = s.size(); i >= 2; --i) {
+        if (s[i - 1] == pair[1] && s[i - 2] == pair[0]) return i - 2;
+    }
+    return npos;
+}
+
 std::string normalize_credit(std::string_view s) { return fold_case(strip_full_stop(s)); }
 
 // One credit repeats another when it is the same or a shortened form of it
@@ -220,13 +229,13 @@ std::optional<picture_credit> captioned_credit(std::string_view paragraph) {
         }
     }
     // "... le 21 novembre 2019 © AFP/Archives - Ludovic MARIN".
-    if (const std::size_t sign = p.rfind(copyright_sign); sign != npos && sign > 0) {
+    if (const std::size_t sign = rfind_pair(p, copyright_sign); sign != npos && sign > 0) {
         if (auto rest = labelled_rest(p.substr(sign + copyright_sign.size()))) {
             if (!trim_view(p.substr(0, sign)).empty()) return make(p.substr(0, sign), *rest);
         }
     }
     // "... October 4, 2019. REUTERS/Kim Kyung-Hoon/File Photo".
-    if (const std::size_t stop = p.rfind(". "); stop != npos) {
+    if (const std::size_t stop = rfind_pair(p, ". "); stop != npos) {
         const std::string_view tail = p.substr(stop + 2);
         if (auto c = standalone_credit(tail); c && tail.find('/') != npos) {
             return make(p.substr(0, stop + 1), *c);
