@@ -69,6 +69,16 @@ std::uint8_t class_of(char c) noexcept { return k_class[static_cast<unsigned cha
 
 }  // namespace
 
+char* folded_words::reserve_word(std::size_t capacity, std::size_t keep) {
+    if (capacity > word_capacity_) {
+        auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+        if (keep > 0) std::memcpy(bigger.get(), word_.get(), keep);
+        word_ = std::move(bigger);
+        word_capacity_ = capacity;
+    }
+    return word_.get();
+}
+
 bool folded_words::next(std::string_view& word) {
     // The position is kept in a local: the stores into word_ below could
     // otherwise alias it, and it would be reloaded at every byte.
@@ -106,8 +116,7 @@ bool folded_words::next(std::string_view& word) {
     // The others are folded into word_, which holds the rest of the text
     // byte for byte (ASCII and two-byte characters fold to as many bytes);
     // other characters make room for what they write.
-    if (word_.size() < size - start + 8) word_.resize(size - start + 8);
-    char* out = word_.data();
+    char* out = reserve_word(size - start + 8, 0);
     std::size_t n = pos - start;
     std::memcpy(out, text + start, n);
     while (pos < size) {
@@ -139,10 +148,7 @@ bool folded_words::next(std::string_view& word) {
         if (is_unicode_separator(cp)) break;
         std::string bytes;
         append_utf8(bytes, fold_case(cp));
-        if (n + bytes.size() + (size - pos) + 8 > word_.size()) {
-            word_.resize(n + bytes.size() + (size - pos) + 8);
-            out = word_.data();
-        }
+        out = reserve_word(n + bytes.size() + (size - pos) + 8, n);
         std::memcpy(out + n, bytes.data(), bytes.size());
         n += bytes.size();
     }
