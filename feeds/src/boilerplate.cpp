@@ -177,7 +177,8 @@ bool is_label_only(std::string_view paragraph, std::span<const std::string_view>
 bool is_tags_paragraph(std::string_view paragraph) {
     const std::string_view p = trim_view(paragraph);
     if (p.size() > max_tags_paragraph_bytes || ends_sentence(p)) return false;
-    const std::string f = fold_case(p);
+    // The label and the byte after it are read: fold no more (see label_end).
+    const std::string f = fold_case(p.substr(0, longest(tag_labels) + 8));
     for (const auto label : tag_labels) {
         if (!f.starts_with(label)) continue;
         const std::string_view rest = std::string_view(f).substr(label.size());

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace feedwire::feeds::detail {
 namespace {
@@ -66,59 +67,93 @@ constexpr std::array<std::uint8_t, 256> k_class = [] {
 
 std::uint8_t class_of(char c) noexcept { return k_class[static_cast<unsigned char>(c)]; }
 
-bool is_ascii_word_char(unsigned char c) noexcept {
-    return k_class[c] == k_lower_or_digit || k_class[c] == k_upper;
-}
-
 }  // namespace
 
+char* folded_words::reserve_word(std::size_t capacity, std::size_t keep) {
+    if (capacity > word_capacity_) {
+        auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+        if (keep > 0) std::memcpy(bigger.get(), word_.get(), keep);
+        word_ = std::move(bigger);
+        word_capacity_ = capacity;
+    }
+    return word_.get();
+}
+
 bool folded_words::next(std::string_view& word) {
+    // The position is kept in a local: the stores into word_ below could
+    // otherwise alias it, and it would be reloaded at every byte.
+    const char* const text = text_.data();
     const std::size_t size = text_.size();
+    std::size_t pos = pos_;
     for (;;) {
-        if (pos_ == mark_) words_before_mark_ = count_;
-        if (pos_ >= size) return false;
-        const std::uint8_t k = class_of(text_[pos_]);
+        if (pos == mark_) words_before_mark_ = count_;
+        if (pos >= size) {
+            pos_ = pos;
+            return false;
+        }
+        const std::uint8_t k = class_of(text[pos]);
         if (k == k_separator) {
-            ++pos_;
+            ++pos;
             continue;
         }
         if (k != k_non_ascii) break;
-        std::size_t after = pos_;
+        std::size_t after = pos;
         if (!is_unicode_separator(next_code_point(text_, after))) break;
-        pos_ = after;
+        pos = after;
     }
 
     // Most words are lower-case ASCII letters and digits already: they are
     // returned in place, without a copy.
-    const std::size_t start = pos_;
-    while (pos_ < size && class_of(text_[pos_]) == k_lower_or_digit) ++pos_;
+    const std::size_t start = pos;
+    while (pos < size && class_of(text[pos]) == k_lower_or_digit) ++pos;
     ++count_;
-    if (pos_ == size || class_of(text_[pos_]) == k_separator) {
-        word = text_.substr(start, pos_ - start);
+    if (pos == size || class_of(text[pos]) == k_separator) {
+        word = text_.substr(start, pos - start);
+        pos_ = pos;
         return true;
     }
 
-    word_.assign(text_.substr(start, pos_ - start));
-    while (pos_ < size) {
-        const auto c = static_cast<unsigned char>(text_[pos_]);
+    // The others are folded into word_, which holds the rest of the text
+    // byte for byte (ASCII and two-byte characters fold to as many bytes);
+    // other characters make room for what they write.
+    char* out = reserve_word(size - start + 8, 0);
+    std::size_t n = pos - start;
+    std::memcpy(out, text + start, n);
+    while (pos < size) {
+        const auto c = static_cast<unsigned char>(text[pos]);
         if (c < 0x80) {
-            if (!is_ascii_word_char(c)) break;
-            word_.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 0x20 : c));
-            ++pos_;
+            const std::uint8_t k = k_class[c];
+            if (k == k_separator) break;
+            out[n++] = static_cast<char>(k == k_upper ? c + 0x20 : c);
+            ++pos;
             continue;
         }
-        const char32_t cp = next_code_point(text_, pos_);
-        if (is_unicode_separator(cp)) break;
-        const char32_t folded = fold_case(cp);
-        if (folded >= 0x80 && folded < 0x800) {
-            // Two bytes (Latin-1, Cyrillic), written here as append_utf8 would.
-            word_.push_back(static_cast<char>(0xC0U | (folded >> 6U)));
-            word_.push_back(static_cast<char>(0x80U | (folded & 0x3FU)));
-        } else {
-            append_utf8(word_, folded);
+        if (c >= 0xC2 && c <= 0xDF && pos + 1 < size &&
+            (static_cast<unsigned char>(text[pos + 1]) & 0xC0U) == 0x80) {
+            // A two-byte character (Latin-1, Cyrillic): folded to two bytes,
+            // written as append_utf8 would.
+            const char32_t cp =
+                ((c & 0x1FU) << 6U) | (static_cast<unsigned char>(text[pos + 1]) & 0x3FU);
+            if (is_unicode_separator(cp)) {
+                pos += 2;  // as next_code_point below: the word's end is past it
+                break;
+            }
+            const char32_t folded = fold_case(cp);
+            out[n++] = static_cast<char>(0xC0U | (folded >> 6U));
+            out[n++] = static_cast<char>(0x80U | (folded & 0x3FU));
+            pos += 2;
+            continue;
         }
+        const char32_t cp = next_code_point(text_, pos);
+        if (is_unicode_separator(cp)) break;
+        std::string bytes;
+        append_utf8(bytes, fold_case(cp));
+        out = reserve_word(n + bytes.size() + (size - pos) + 8, n);
+        std::memcpy(out + n, bytes.data(), bytes.size());
+        n += bytes.size();
     }
-    word = word_;
+    pos_ = pos;
+    word = std::string_view(out, n);
     return true;
 }
 

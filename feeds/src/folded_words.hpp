@@ -5,6 +5,7 @@
 // that "the same words" means one thing.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -33,7 +34,11 @@ private:
     std::size_t mark_;
     std::size_t count_ = 0;
     std::size_t words_before_mark_ = npos;
-    std::string word_;
+    // Folded words are written here; its bytes are not initialized.
+    std::unique_ptr<char[]> word_;
+    std::size_t word_capacity_ = 0;
+
+    char* reserve_word(std::size_t capacity, std::size_t keep);
 };
 
 // The words of `text`, folded, joined by single spaces, appended to `out`.

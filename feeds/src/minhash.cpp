@@ -59,20 +59,37 @@ std::uint64_t load_little_endian(const char* p, std::size_t n) noexcept {
     return v;
 }
 
-// The bytes of a word, eight at a time, little-endian whatever the host.
-std::uint64_t hash_word(std::string_view w) noexcept {
+// Whether any of the eight bytes of v is an ASCII digit: each byte's low
+// seven bits plus 0x50 reach the high bit from '0' up, plus 0x46 from past
+// '9' up, with no carry between bytes; bytes with the high bit are no digit.
+constexpr bool has_digit_byte(std::uint64_t v) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const std::uint64_t low = v & (0x7F * ones);
+    const std::uint64_t from_0 = low + (0x80 - '0') * ones;
+    const std::uint64_t past_9 = low + (0x80 - '9' - 1) * ones;
+    return (from_0 & ~past_9 & ~v & highs) != 0;
+}
+
+// A word's hash: its bytes eight at a time, little-endian whatever the
+// host; and whether it has a figure, read from the same loads.
+struct word_hash {
+    std::uint64_t hash;
+    bool has_digit;
+};
+
+word_hash hash_word(std::string_view w) noexcept {
     std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ w.size();
+    bool digit = false;
     std::size_t i = 0;
     while (i < w.size()) {
         const std::size_t n = std::min<std::size_t>(8, w.size() - i);
-        h = mix(h ^ load_little_endian(w.data() + i, n));
+        const std::uint64_t v = load_little_endian(w.data() + i, n);
+        digit = digit || has_digit_byte(v);
+        h = mix(h ^ v);
         i += n;
     }
-    return h;
-}
-
-bool has_digit(std::string_view w) noexcept {
-    return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return {h, digit};
 }
 
 // The weighted shingle hashes of a text, repeats included.
@@ -81,23 +98,25 @@ struct shingle_list {
     std::size_t shingles = 0;  // shingles of the text, repeats included
 };
 
-// Takes a text's folded words one at a time.
+// Takes a text's folded words one at a time; a shingle is three words.
+static_assert(minhash_shingle_words == 3);
 class shingler {
 public:
     explicit shingler(std::size_t text_bytes) { list_.hashes.reserve(text_bytes / 4); }
 
     void add(std::string_view word) {
-        std::vector<std::uint64_t>& out = list_.hashes;
-        window_[seen_ % minhash_shingle_words] = hash_word(word);
-        is_figure_[seen_ % minhash_shingle_words] = has_digit(word);
+        const word_hash w = hash_word(word);
+        // The last three words' hashes, oldest first, and which had a figure.
+        oldest_ = middle_;
+        middle_ = newest_;
+        newest_ = w.hash;
+        figures_ = ((figures_ << 1U) | (w.has_digit ? 1U : 0U)) & 7U;
         ++seen_;
         if (seen_ < minhash_shingle_words) return;
-        const std::uint64_t first = window_[seen_ % minhash_shingle_words];
-        const std::uint64_t second = window_[(seen_ + 1) % minhash_shingle_words];
-        const std::uint64_t third = window_[(seen_ + 2) % minhash_shingle_words];
-        const std::uint64_t shingle = mix(first ^ rotl(second, 21) ^ rotl(third, 42));
+        const std::uint64_t shingle = mix(oldest_ ^ rotl(middle_, 21) ^ rotl(newest_, 42));
+        std::vector<std::uint64_t>& out = list_.hashes;
         out.push_back(shingle);
-        if (is_figure_[0] || is_figure_[1] || is_figure_[2]) {
+        if (figures_ != 0) {
             for (unsigned copy = 1; copy < number_weight; ++copy)
                 out.push_back(mix(shingle ^ (0x6a09e667f3bcc908ULL * copy)));
         }
@@ -110,8 +129,10 @@ public:
 
 private:
     shingle_list list_;
-    std::array<std::uint64_t, minhash_shingle_words> window_{};
-    std::array<bool, minhash_shingle_words> is_figure_{};
+    std::uint64_t oldest_ = 0;
+    std::uint64_t middle_ = 0;
+    std::uint64_t newest_ = 0;
+    unsigned figures_ = 0;
     std::size_t seen_ = 0;
 };
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,50 +49,79 @@ inline std::string join_paragraphs(const std::vector<std::string>& paragraphs) {
 }
 
 // Lower case for ASCII, Latin-1 letters and Cyrillic; same byte length.
-inline std::string fold_case(std::string_view s) {
-    std::string out(s);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const auto c = static_cast<unsigned char>(out[i]);
-        if (c >= 'A' && c <= 'Z') {
-            out[i] = static_cast<char>(c + 32);
-        } else if (i + 1 < out.size()) {
-            const auto d = static_cast<unsigned char>(out[i + 1]);
-            if (c == 0xC3 && d >= 0x80 && d <= 0x9E && d != 0x97) {
-                out[i + 1] = static_cast<char>(d + 0x20);  // À..Þ -> à..þ
-                ++i;
-            } else if (c == 0xD0 && d >= 0x90 && d <= 0x9F) {
-                out[i + 1] = static_cast<char>(d + 0x20);  // А..П -> а..п
-                ++i;
-            } else if (c == 0xD0 && d >= 0xA0 && d <= 0xAF) {
-                out[i] = static_cast<char>(0xD1);  // Р..Я -> р..я
-                out[i + 1] = static_cast<char>(d - 0x20);
-                ++i;
-            } else if (c == 0xD0 && d >= 0x80 && d <= 0x8F) {
-                out[i] = static_cast<char>(0xD1);  // Ѐ..Џ -> ѐ..џ
-                out[i + 1] = static_cast<char>(d + 0x10);
-                ++i;
-            } else if (c >= 0xC0) {
-                ++i;
+// Eight ASCII bytes at a time when none has the high bit; otherwise one
+// character: an ASCII byte, a continuation byte alone, or a lead byte with
+// the byte after it (folded when it is a Latin-1 or Cyrillic capital).
+inline void fold_case_in_place(char* s, std::size_t n) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    while (i < n) {
+        if (n - i >= 8) {
+            std::uint64_t v = 0;
+            std::memcpy(&v, s + i, 8);
+            if ((v & highs) == 0) {
+                // Bytes under 0x80: adding 0x3F sets the high bit from 'A' up,
+                // adding 0x25 from past 'Z' up, with no carry between bytes.
+                const std::uint64_t from_a = (v + (0x80 - 'A') * ones) & highs;
+                const std::uint64_t past_z = (v + (0x80 - 'Z' - 1) * ones) & highs;
+                v |= (from_a & ~past_z) >> 2U;  // 0x80 >> 2 is the 0x20 of lower case
+                std::memcpy(s + i, &v, 8);
+                i += 8;
+                continue;
             }
         }
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z') s[i] = static_cast<char>(c + 32);
+            ++i;
+            continue;
+        }
+        if (c < 0xC0 || i + 1 >= n) {
+            ++i;
+            continue;
+        }
+        const auto d = static_cast<unsigned char>(s[i + 1]);
+        if (c == 0xC3) {
+            if (d >= 0x80 && d <= 0x9E && d != 0x97) s[i + 1] = static_cast<char>(d + 0x20);
+        } else if (c == 0xD0) {
+            if (d >= 0x90 && d <= 0x9F) {
+                s[i + 1] = static_cast<char>(d + 0x20);  // А..П -> а..п
+            } else if (d >= 0xA0 && d <= 0xAF) {
+                s[i] = static_cast<char>(0xD1);  // Р..Я -> р..я
+                s[i + 1] = static_cast<char>(d - 0x20);
+            } else if (d >= 0x80 && d <= 0x8F) {
+                s[i] = static_cast<char>(0xD1);  // Ѐ..Џ -> ѐ..џ
+                s[i + 1] = static_cast<char>(d + 0x10);
+            }
+        }
+        i += 2;  // À..Þ -> à..þ above; other two-byte leads take their next byte as is
     }
+}
+
+inline std::string fold_case(std::string_view s) {
+    std::string out(s);
+    fold_case_in_place(out.data(), out.size());
     return out;
 }
 
 // Folded, whitespace collapsed to one space, trailing full stop dropped:
 // the form in which a repeated headline or lead is compared.
 inline std::string comparable(std::string_view s) {
-    std::string out;
+    std::string out = fold_case(trim_view(s));
+    // Compacted in place: the write position never passes the read one.
+    std::size_t o = 0;
     bool space = false;
-    for (const char c : fold_case(trim_view(s))) {
+    for (const char c : out) {
         if (c == ' ' || c == '\n' || c == '\t') {
             space = true;
             continue;
         }
-        if (space && !out.empty()) out.push_back(' ');
+        if (space && o > 0) out[o++] = ' ';
         space = false;
-        out.push_back(c);
+        out[o++] = c;
     }
+    out.resize(o);
     while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
     return out;
 }

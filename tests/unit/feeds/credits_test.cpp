@@ -84,21 +84,26 @@ TEST_P(CaptionedCredit, SplitsCaptionFromCredit) {
 
 INSTANTIATE_TEST_SUITE_P(
     Forms, CaptionedCredit,
-    testing::Values(caption_case{"Whooper swans rest at a wetland, Nov. 21, 2019. (Xinhua/Li An)",
-                                 "Whooper swans rest at a wetland, Nov. 21, 2019.", "Xinhua/Li An"},
-                    caption_case{
-                        "Motegi welcomes delegates in Nagoya. (Kim Kyung-Hoon/Pool Photo via AP)",
-                        "Motegi welcomes delegates in Nagoya.", "Kim Kyung-Hoon/Pool Photo via AP"},
-                    caption_case{"FILE PHOTO: Abe speaks in Tokyo, October 4, 2019. "
-                                 "REUTERS/Kim Kyung-Hoon/File Photo",
-                                 "FILE PHOTO: Abe speaks in Tokyo, October 4, 2019.",
-                                 "REUTERS/Kim Kyung-Hoon/File Photo"},
-                    caption_case{"La pyramide du Louvre \xC2\xA9 AFP/Archives - Ludovic MARIN",
-                                 "La pyramide du Louvre", "AFP/Archives - Ludovic MARIN"},
-                    caption_case{"Сергей Лавров \xC2\xA9 Kim Kyung-Hoon/Pool Photo via AP",
-                                 "Сергей Лавров", "Kim Kyung-Hoon/Pool Photo via AP"},
-                    caption_case{"Putin at the Kremlin\nPhoto: EPA/MAXIM SHIPENKOV",
-                                 "Putin at the Kremlin", "EPA/MAXIM SHIPENKOV"}));
+    testing::Values(
+        caption_case{"Whooper swans rest at a wetland, Nov. 21, 2019. (Xinhua/Li An)",
+                     "Whooper swans rest at a wetland, Nov. 21, 2019.", "Xinhua/Li An"},
+        caption_case{"Motegi welcomes delegates in Nagoya. (Kim Kyung-Hoon/Pool Photo via AP)",
+                     "Motegi welcomes delegates in Nagoya.", "Kim Kyung-Hoon/Pool Photo via AP"},
+        caption_case{"FILE PHOTO: Abe speaks in Tokyo, October 4, 2019. "
+                     "REUTERS/Kim Kyung-Hoon/File Photo",
+                     "FILE PHOTO: Abe speaks in Tokyo, October 4, 2019.",
+                     "REUTERS/Kim Kyung-Hoon/File Photo"},
+        caption_case{"La pyramide du Louvre \xC2\xA9 AFP/Archives - Ludovic MARIN",
+                     "La pyramide du Louvre", "AFP/Archives - Ludovic MARIN"},
+        caption_case{"Сергей Лавров \xC2\xA9 Kim Kyung-Hoon/Pool Photo via AP", "Сергей Лавров",
+                     "Kim Kyung-Hoon/Pool Photo via AP"},
+        caption_case{"Putin at the Kremlin\nPhoto: EPA/MAXIM SHIPENKOV", "Putin at the Kremlin",
+                     "EPA/MAXIM SHIPENKOV"},
+        // The last full stop and the last sign count.
+        caption_case{"Abe speaks. Crowds wait in Tokyo, Oct. 4. REUTERS/Kim Kyung-Hoon",
+                     "Abe speaks. Crowds wait in Tokyo, Oct. 4.", "REUTERS/Kim Kyung-Hoon"},
+        caption_case{"Le Louvre \xC2\xA9 2019 \xC2\xA9 AFP/Ludovic MARIN",
+                     "Le Louvre \xC2\xA9 2019", "AFP/Ludovic MARIN"}));
 
 TEST(Credits, CaptionFollowedByItsCreditBeforeTheDateline) {
     const auto r = extract_credits(body({"Swans rest at a wetland", "Photo: Xinhua/Li An",

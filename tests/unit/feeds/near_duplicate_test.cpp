@@ -132,6 +132,43 @@ TEST(Minhash, EstimatesJaccardAndContainmentOfAPrefix) {
     EXPECT_TRUE(is_near_duplicate(a, b));
 }
 
+TEST(Minhash, AFigureAnywhereInAWordCounts) {
+    // Words of 1 to 19 bytes, distinct, every fifth with a figure at a
+    // position that moves through the word; the others mix in Cyrillic
+    // letters, whose second bytes (0xB0 to 0xB9 for "а" to "й") are digits
+    // but for their high bit.
+    std::vector<std::string> words;
+    for (std::size_t i = 0; i < 90; ++i) {
+        const std::size_t length = 1 + i % 19;
+        std::string w;
+        for (std::size_t k = 0; k < length; ++k) w.push_back(static_cast<char>('a' + (i + k) % 26));
+        w += std::to_string(i / 26);  // keeps the words distinct
+        if (i % 5 == 0) {
+            w[(i * 5) % w.size()] = '0' + static_cast<char>(i % 10);
+            if (std::none_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; }))
+                w.push_back('9');
+        } else {
+            for (auto& c : w) {
+                if (c >= '0' && c <= '9') c = 'q';
+            }
+            w.insert(i % w.size(), "\xD0\xB0\xD0\xB9");  // "ай"
+            w.push_back(static_cast<char>('a' + i % 26));
+            w += std::string(i / 26 + 1, 'x');
+        }
+        words.push_back(std::move(w));
+    }
+    std::uint32_t with_figures = 0;
+    const auto has_digit = [](const std::string& w) {
+        return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    for (std::size_t i = 0; i + 2 < words.size(); ++i) {
+        with_figures += has_digit(words[i]) || has_digit(words[i + 1]) || has_digit(words[i + 2]);
+    }
+    ASSERT_EQ(std::set<std::string>(words.begin(), words.end()).size(), words.size());
+    const auto a = decoded(minhash_signature(joined(words)));
+    EXPECT_EQ(a.shingles, 88u + 2u * with_figures);
+}
+
 TEST(Minhash, FiguresWeighMore) {
     // A shingle holding a figure counts three times.
     const auto words = story_words(7);
