@@ -110,8 +110,9 @@ end
 -- a cell are no candidates) and the item's 32-bit ref, the first four
 -- bytes of its entry hash (0 read as 1). 48 bits stay exact in Lua's
 -- numbers. The client sends each band's cell offset ("#n") and value as
--- text (the near blob). One index serves every window: a cell is overwritten by newer
--- items, and a ref whose record (kept per window) is gone is no candidate.
+-- text (the near blob). One index serves every window: a cell is
+-- overwritten by newer items, and a ref whose record (kept per window) is
+-- gone is no candidate.
 local TWO32 = 4294967296
 local function ref_of(eh)
     local b1, b2, b3, b4 = string.byte(eh, 1, 4)
@@ -190,7 +191,7 @@ local function deliver(keys, args)
     local item_bands, item_tags, item_sig = {}, {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
-        local blob, sig = args[at + 1], args[at + 2]
+        local blob, near_blob = args[at + 1], args[at + 2]
         local before = entry[k]
         local fresh = not before
         -- A sighting ('s') or a dropped near-duplicate ('n') whose text
@@ -203,8 +204,8 @@ local function deliver(keys, args)
             local uh = string.sub(blob, 17, 24)
             if uh ~= '\0\0\0\0\0\0\0\0' then afields[#afields + 1] = 'u' .. uh end
             afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
-            if near_on and #sig > 0 then
-                local near = cmsgpack.unpack(sig)
+            if near_on and #near_blob > 0 then
+                local near = cmsgpack.unpack(near_blob)
                 local bands, tags, signature = near[1], near[2], near[3]
                 if type(bands) == 'table' and #bands == 64 and type(tags) == 'table'
                     and #tags == 32 and type(signature) == 'string' and #signature == 258 then

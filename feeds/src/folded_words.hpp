@@ -11,6 +11,28 @@
 
 namespace feedwire::feeds::detail {
 
+// One code point of valid UTF-8 (the parser's text always is), or the
+// byte itself when it is not a lead byte.
+inline char32_t next_code_point(std::string_view text, std::size_t& i) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    int extra = 0;
+    char32_t cp = b0;
+    if (b0 >= 0xF0) {
+        extra = 3;
+        cp = b0 & 0x07U;
+    } else if (b0 >= 0xE0) {
+        extra = 2;
+        cp = b0 & 0x0FU;
+    } else if (b0 >= 0xC0) {
+        extra = 1;
+        cp = b0 & 0x1FU;
+    }
+    ++i;
+    for (int k = 0; k < extra && i < text.size(); ++k, ++i)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3FU);
+    return cp;
+}
+
 class folded_words {
 public:
     static constexpr std::size_t npos = std::string_view::npos;

@@ -19,26 +19,8 @@
 namespace feedwire::feeds::detail {
 namespace {
 
-// The reference: every character decoded, tested and folded one by one.
-char32_t reference_code_point(std::string_view text, std::size_t& i) {
-    const auto b0 = static_cast<unsigned char>(text[i]);
-    int extra = 0;
-    char32_t cp = b0;
-    if (b0 >= 0xF0) {
-        extra = 3;
-        cp = b0 & 0x07U;
-    } else if (b0 >= 0xE0) {
-        extra = 2;
-        cp = b0 & 0x0FU;
-    } else if (b0 >= 0xC0) {
-        extra = 1;
-        cp = b0 & 0x1FU;
-    }
-    ++i;
-    for (int k = 0; k < extra && i < text.size(); ++k, ++i)
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i]) & 0x3FU);
-    return cp;
-}
+// The reference: every character decoded (next_code_point), tested and
+// folded one by one.
 
 // An ASCII byte separates unless it is a letter or digit; a character from
 // a byte above ASCII by its code point (a stray byte's too).
@@ -71,7 +53,7 @@ scan reference_words(std::string_view text, std::size_t mark) {
     bool in_word = false;
     while (i < text.size()) {
         std::size_t after = i;
-        const char32_t cp = reference_code_point(text, after);
+        const char32_t cp = next_code_point(text, after);
         const bool separates = reference_is_separator(static_cast<unsigned char>(text[i]), cp);
         // The mark counts where it stands between words: before a word or
         // a separator, never inside a word; a separator above ASCII that
