@@ -1,6 +1,6 @@
 // Delivery of items to Redis streams through the `feedwire` FUNCTION library.
 //
-// The Lua function does the dedup check, the XADDs and the seen-hash update
+// The Lua function does the dedup check, the XADDs and the recording of the item
 // in one atomic step, so sending an item again after a lost reply delivers
 // nothing twice (NOTES.md 16): that is what lets the deliverer retry every
 // command whose outcome is unknown. It is a FUNCTION, not EVALSHA, because
@@ -35,7 +35,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-// KEYS: the feed's entry hashes, then the article hashes (one per exact
+// KEYS: the feed's entry records, then the article hashes (one per exact
 // epoch, newest first), the near-duplicate index string, the
 // near-duplicate records (one per near epoch, newest first), then the
 // streams.
@@ -89,6 +89,122 @@ local function lookup(keys, first, count, fields)
         want, wanted = next_want, next_wanted
     end
     return found, where, newest
+end
+
+-- A feed's entries of one epoch are one string of 20-byte records: the
+-- entry hash (8 bytes), the content hash (8), the kind ('d' delivered, 's'
+-- a sighting of another feed's item, 'n' a dropped near-duplicate) and the
+-- revision (3 bytes, big-endian). One GET reads them and string.find
+-- (memchr, then memcmp) finds a record, where a hash of hundreds of fields
+-- kept as a listpack is scanned field by field for every lookup and every
+-- write. In Lua an entry's value is the content hash, the kind and the
+-- revision in decimal.
+local RECORD = 20
+local function find_record(s, eh)
+    local init = 1
+    while true do
+        local p = string.find(s, eh, init, true)
+        if not p then return nil end
+        if (p - 1) % RECORD == 0 then return p end
+        init = p + 1
+    end
+end
+local function record_value(s, p)
+    local kind, r1, r2, r3 = string.byte(s, p + 16, p + 19)
+    return string.sub(s, p + 8, p + 15) .. string.char(kind) .. ((r1 * 256 + r2) * 256 + r3)
+end
+local function record_of(eh, value)
+    local r = tonumber(string.sub(value, 10)) or 0
+    if r > 16777215 then r = 16777215 end
+    return eh .. string.sub(value, 1, 9) ..
+        string.char(math.floor(r / 65536) % 256, math.floor(r / 256) % 256, r % 256)
+end
+
+-- The records of `key` as a string. An epoch written by an earlier release
+-- is a hash (entry hash -> value): it is converted in place, keeping its
+-- expiry, so an upgrade delivers nothing twice.
+local function entry_records(key)
+    local s = redis.pcall('GET', key)
+    if type(s) ~= 'table' or not s.err then return s end
+    if redis.call('TYPE', key).ok ~= 'hash' then return redis.error_reply(s.err) end
+    local all = redis.call('HGETALL', key)
+    local parts = {}
+    for i = 1, #all, 2 do
+        if #all[i] == 8 and #all[i + 1] >= 10 then parts[#parts + 1] = record_of(all[i], all[i + 1]) end
+    end
+    local expires = redis.call('PEXPIRETIME', key)
+    redis.call('DEL', key)
+    s = table.concat(parts)
+    if #s > 0 then
+        if expires > 0 then redis.call('SET', key, s, 'PXAT', expires) else redis.call('SET', key, s) end
+    end
+    return s
+end
+
+-- The entries of `ehs` over the epochs' keys (newest first): the value
+-- found for each, the epoch it came from (1 the newest), the newest
+-- epoch's string and where each entry hash sits in it.
+local function lookup_entries(keys, first, count, ehs)
+    local found, where, at = {}, {}, {}
+    local newest = false
+    local want = {}
+    for k = 1, #ehs do want[k] = k end
+    for e = 0, count - 1 do
+        if #want == 0 then break end
+        local s = entry_records(keys[first + e])
+        if type(s) == 'table' then return s end
+        if e == 0 then newest = s end
+        local next_want = {}
+        for i = 1, #want do
+            local k = want[i]
+            local p = s and find_record(s, ehs[k])
+            if p then
+                found[k] = record_value(s, p)
+                where[k] = e + 1
+                if e == 0 then at[ehs[k]] = p end
+            else
+                next_want[#next_want + 1] = k
+            end
+        end
+        want = next_want
+    end
+    return found, where, newest, at
+end
+
+-- Writes the entries (entry hash, value, flattened; a later value of the
+-- same hash wins) into the newest epoch's string `s` (false: none yet), in
+-- place where `at` says the hash already is, appended otherwise, and SETs
+-- the whole string: APPEND would leave Redis's string up to twice the size
+-- of its records (room it keeps for more appends), 29 bytes an entry where
+-- these are 21. The epoch's records were read whole anyway.
+local function write_entries(key, s, at, writes, expire_at)
+    local last, order = {}, {}
+    for i = 1, #writes, 2 do
+        local eh = writes[i]
+        if not last[eh] then order[#order + 1] = eh end
+        last[eh] = writes[i + 1]
+    end
+    local updates, tail = {}, {}
+    for i = 1, #order do
+        local eh = order[i]
+        local p = s and at[eh]
+        if p then
+            updates[#updates + 1] = {p, record_of(eh, last[eh])}
+        else
+            tail[#tail + 1] = record_of(eh, last[eh])
+        end
+    end
+    local pieces, from = {}, 1
+    s = s or ''
+    table.sort(updates, function(a, b) return a[1] < b[1] end)
+    for i = 1, #updates do
+        pieces[#pieces + 1] = string.sub(s, from, updates[i][1] - 1)
+        pieces[#pieces + 1] = updates[i][2]
+        from = updates[i][1] + RECORD
+    end
+    pieces[#pieces + 1] = string.sub(s, from)
+    for i = 1, #tail do pieces[#pieces + 1] = tail[i] end
+    redis.call('SET', key, table.concat(pieces), 'EXAT', expire_at)
 end
 
 -- BITFIELD with `ops` (3 or 4 arguments each, flattened), in calls small
@@ -182,7 +298,8 @@ local function deliver(keys, args)
     -- 1. The entries: this feed's record of each item.
     local ehs = {}
     for k = 1, count do ehs[k] = string.sub(args[9 + 7 * (k - 1) + 1], 1, 8) end
-    local entry, entry_at = lookup(keys, E, ne, ehs)
+    local entry, entry_at, newest_entries, entry_pos = lookup_entries(keys, E, ne, ehs)
+    if entry and entry.err then return entry end
 
     -- 2. Which items may be new: no record, or a record of a sighting whose
     -- text changed. Their canonical url and content are looked up across
@@ -466,7 +583,9 @@ local function deliver(keys, args)
                             entry_writes[#entry_writes + 1] = eh
                             entry_writes[#entry_writes + 1] = fp .. 'd' .. revision
                         end
-                        if #entry_writes > 0 then redis.call('HSET', keys[E], unpack(entry_writes)) end
+                        if #entry_writes > 0 then
+                            write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
+                        end
                         if #article_writes > 0 then redis.call('HSET', keys[A], unpack(article_writes)) end
                         -- No near record is written: no cell may name one.
                         put_back({})
@@ -513,8 +632,7 @@ local function deliver(keys, args)
         out[#out + 1] = related
     end
     if #entry_writes > 0 then
-        redis.call('HSET', keys[E], unpack(entry_writes))
-        redis.call('EXPIREAT', keys[E], exact_until)
+        write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
     end
     if #article_writes > 0 then
         redis.call('HSET', keys[A], unpack(article_writes))

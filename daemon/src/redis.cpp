@@ -242,6 +242,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         bool is_handshake = false;
         std::string name;  // for error messages about the handshake
         steady::time_point sent_at;
+        std::size_t bytes = 0;  // a user command's argv, for the byte window
         // command_and_wait: the command (is_paired) and its WAIT
         // (wait_replicas > 0), which takes over the handler and the
         // command's reply when that arrives.
@@ -263,6 +264,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
     std::deque<queued_command> queue_;
     std::deque<sent_command> sent_;  // in the order hiredis will answer them
     std::size_t user_in_flight_ = 0;
+    std::size_t user_in_flight_bytes_ = 0;
     std::size_t handshake_remaining_ = 0;
     // Bumped at every connection attempt and loss; timers armed for an older
     // generation do nothing.
@@ -323,7 +325,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
             fail(std::move(c.handler), redis_errc::stopped, "redis client stopped");
             return;
         }
-        if (phase_ == phase::ready && queue_.empty() && user_in_flight_ < options_.max_in_flight) {
+        if (phase_ == phase::ready && queue_.empty() && window_open()) {
             if (send_user(c)) return;
             // send_user() keeps nothing when it fails; the handler was moved
             // only on success, so fall through and queue.
@@ -574,6 +576,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         }
         sent_command done = std::move(sent_.front());
         sent_.pop_front();
+        user_in_flight_bytes_ -= done.bytes;
         last_round_trip_ =
             std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - done.sent_at);
         if (done.is_handshake) {
@@ -639,8 +642,12 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         sent.is_handshake = is_handshake;
         sent.name = std::move(name);
         sent.sent_at = steady::now();
+        if (!is_handshake) {
+            for (const auto& a : argv) sent.bytes += a.size();
+            user_in_flight_bytes_ += sent.bytes;
+            ++user_in_flight_;
+        }
         sent_.push_back(std::move(sent));
-        if (!is_handshake) ++user_in_flight_;
         arm_command_timer();
         return true;
     }
@@ -665,9 +672,18 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         return true;
     }
 
+    // Room on the wire for one more user command: fewer than max_in_flight
+    // commands and max_in_flight_bytes bytes, or nothing at all in flight.
+    // hiredis 0.14 moves the unsent rest of its output buffer to the front
+    // after every partial write, so what it holds is kept bounded in bytes
+    // too, not only in commands.
+    bool window_open() const {
+        return user_in_flight_ < options_.max_in_flight &&
+               (user_in_flight_ == 0 || user_in_flight_bytes_ < options_.max_in_flight_bytes);
+    }
+
     void pump() {
-        while (phase_ == phase::ready && user_in_flight_ < options_.max_in_flight &&
-               !queue_.empty()) {
+        while (phase_ == phase::ready && window_open() && !queue_.empty()) {
             if (!send_user(queue_.front())) break;
             queue_.pop_front();
         }
@@ -727,6 +743,7 @@ struct redis_client::impl : std::enable_shared_from_this<impl> {
         auto sent = std::move(sent_);
         sent_.clear();
         user_in_flight_ = 0;
+        user_in_flight_bytes_ = 0;
         handshake_remaining_ = 0;
         for (auto& s : sent) {
             if (!s.is_handshake) fail(std::move(s.handler), code, reason);

@@ -90,9 +90,20 @@ protected:
         return *deliverer_;
     }
 
-    // The feed's record of an item in the current exact epoch.
+    // The feed's record of an item in the current exact epoch, as the
+    // content hash, the kind and the revision in decimal ("" when none).
     std::string entry_record(const std::string& feed, const std::string& uri) {
-        return server_->command({"HGET", entries_key(feed, exact_epoch_now()), hash8(uri)}).str;
+        const auto records = server_->command({"GET", entries_key(feed, exact_epoch_now())}).str;
+        const auto eh = hash8(uri);
+        for (std::size_t at = 0; at + 20 <= records.size(); at += 20) {
+            if (records.compare(at, 8, eh) != 0) continue;
+            const auto byte = [&](std::size_t i) {
+                return static_cast<unsigned>(static_cast<unsigned char>(records[at + i]));
+            };
+            return records.substr(at + 8, 9) +
+                   std::to_string((byte(17) << 16) | (byte(18) << 8) | byte(19));
+        }
+        return {};
     }
 
     // Delivers and waits for the summary.
@@ -162,6 +173,59 @@ TEST_F(Deliver, SecondDeliveryOfTheSameItemsAddsNothing) {
     EXPECT_EQ(again->added, 0u);
     EXPECT_EQ(again->unchanged, 5u);
     EXPECT_EQ(server_->xlen("s"), 5);
+}
+
+TEST_F(Deliver, EntriesKeptAsAHashByAnEarlierReleaseAreReadAndConverted) {
+    // An earlier release kept a feed's entries of an epoch as a hash of
+    // entry hash -> content hash, kind, revision in decimal.
+    const auto key = entries_key("feed-a", exact_epoch_now());
+    auto items = make_items(3);
+    server_->command({"HSET", key, hash8(items[0].uri), hash8("fp0") + "d1", hash8(items[1].uri),
+                      hash8("old text") + "d4"});
+    server_->command({"EXPIRE", key, "100000"});
+
+    auto& d = make_deliverer();
+    auto summary = deliver(d, items, {"s"});
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->unchanged, 1u);  // items[0], delivered before the upgrade
+    EXPECT_EQ(summary->updated, 1u);    // items[1], revision 4 before
+    EXPECT_EQ(summary->added, 1u);
+    auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 2u);
+    EXPECT_EQ(entries[0].field("uri"), items[1].uri);
+    EXPECT_EQ(nlohmann::json::parse(entries[0].field("item"))["revision"], 5);
+    EXPECT_EQ(entries[1].field("uri"), items[2].uri);
+
+    EXPECT_EQ(server_->command({"TYPE", key}).str, "string");
+    EXPECT_EQ(server_->command({"STRLEN", key}).integer, 60);
+    EXPECT_GT(server_->command({"TTL", key}).integer, 0);
+    EXPECT_EQ(entry_record("feed-a", items[0].uri), hash8("fp0") + "d1");
+    EXPECT_EQ(entry_record("feed-a", items[1].uri), hash8("fp1") + "d5");
+    EXPECT_EQ(entry_record("feed-a", items[2].uri), hash8("fp2") + "d1");
+}
+
+TEST_F(Deliver, AnEntryHashFoundAcrossTwoRecordsIsNoMatch) {
+    // Records are 20 bytes: the bytes of an entry hash found at an offset
+    // that is no multiple of 20 belong to other fields and are no match.
+    // Here they sit at offset 12, across the first record's content hash,
+    // kind and revision.
+    auto items = make_items(2);
+    const auto key = entries_key("feed-a", exact_epoch_now());
+    const auto target = hash8(items[1].uri);
+    std::string records(40, 'x');
+    records.replace(0, 8, hash8("someone else"));
+    records.replace(12, 8, target);
+    records.replace(20, 8, hash8("a third"));
+    server_->command({"SET", key, records});
+
+    auto& d = make_deliverer();
+    auto summary = deliver(d, items, {"s"});
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->added, 2u);
+    EXPECT_EQ(server_->command({"STRLEN", key}).integer, 80);
+    EXPECT_EQ(entry_record("feed-a", items[1].uri), hash8("fp1") + "d1");
 }
 
 TEST_F(Deliver, ChangedFingerprintYieldsAnUpdateWithThePatchedRevision) {

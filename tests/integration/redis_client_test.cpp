@@ -138,6 +138,45 @@ TEST_F(RedisClient, PipelinesTenThousandCommandsInOrder) {
     EXPECT_LE(most_in_flight, 64u);
 }
 
+TEST_F(RedisClient, KeepsLargeCommandsWithinTheByteWindow) {
+    start_server();
+    auto options = fast_options();
+    options.max_in_flight = 64;
+    options.max_in_flight_bytes = 100000;
+    auto client = make_client(redis_config_for(*server_), options);
+    client->start();
+    ASSERT_TRUE(run_until(io_, [&] { return client->is_connected(); }));
+
+    // 40,000-byte values: three fit under the bound of 100,000 bytes, the
+    // fourth waits; one alone larger than the bound still goes out.
+    constexpr int count = 20;
+    const std::string value(40000, 'v');
+    std::vector<long long> lengths;
+    std::size_t most_in_flight = 0;
+    for (int i = 0; i < count; ++i) {
+        client->command({"APPEND", "big", value}, [&](redis_result r) {
+            most_in_flight = std::max(most_in_flight, client->in_flight());
+            lengths.push_back(r ? r->integer : -1);
+        });
+    }
+    EXPECT_EQ(client->in_flight(), 3u);
+    EXPECT_EQ(client->queued(), static_cast<std::size_t>(count - 3));
+    ASSERT_TRUE(run_until(
+        io_, [&] { return lengths.size() == count; }, 15s));
+    for (int i = 0; i < count; ++i) {
+        ASSERT_EQ(lengths[static_cast<std::size_t>(i)], 40000LL * (i + 1));
+    }
+    EXPECT_LE(most_in_flight, 3u);
+
+    const std::string huge(300000, 'h');
+    std::optional<redis_result> alone;
+    client->command({"SET", "huge", huge}, [&](redis_result r) { alone = std::move(r); });
+    EXPECT_EQ(client->in_flight(), 1u);
+    ASSERT_TRUE(run_until(io_, [&] { return alone.has_value(); }));
+    ASSERT_TRUE(*alone);
+    EXPECT_EQ((*alone)->str, "OK");
+}
+
 TEST_F(RedisClient, QueuesWhileDisconnectedAndSendsWhenTheServerReturns) {
     start_server();
     std::vector<std::pair<bool, std::string>> states;

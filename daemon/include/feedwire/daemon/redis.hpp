@@ -9,7 +9,8 @@
 // is_outcome_unknown (it may or may not have run: NOTES.md 16).
 //
 // Commands queue locally (bounded by max_queue) while disconnected and are
-// sent when the connection is back; at most max_in_flight are on the wire at
+// sent when the connection is back; at most max_in_flight commands and
+// max_in_flight_bytes bytes of them (but always one) are on the wire at
 // once, since hiredis's output buffer grows without limit. The connection
 // reconnects by itself with exponential backoff and reports each change of
 // state once, not per command. After connecting it sends AUTH and SELECT as
@@ -83,6 +84,7 @@ struct redis_options {
     std::chrono::milliseconds reconnect_min{std::chrono::milliseconds{100}};
     std::chrono::milliseconds reconnect_max{std::chrono::seconds{30}};
     std::size_t max_in_flight = 64;
+    std::size_t max_in_flight_bytes = std::size_t{1} << 20;
     std::size_t max_queue = 100000;
 };
 
