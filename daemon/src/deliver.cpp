@@ -97,9 +97,13 @@ end
 -- revision (3 bytes, big-endian). One GET reads them and string.find
 -- (memchr, then memcmp) finds a record, where a hash of hundreds of fields
 -- kept as a listpack is scanned field by field for every lookup and every
--- write. In Lua an entry's value is the content hash, the kind and the
--- revision in decimal.
-local RECORD = 20
+-- write. The string holds at most RECORDS_MAX records, so reading and
+-- writing it stays cheap for a feed of thousands of entries (or a hostile
+-- one); entries beyond go to the hash <key>:more (entry hash -> value),
+-- which is read only once the string is full. In Lua an entry's value is
+-- the content hash, the kind and the revision in decimal.
+local RECORD, RECORDS_MAX = 20, 512
+local FULL = RECORD * RECORDS_MAX
 local function find_record(s, eh)
     local init = 1
     while true do
@@ -120,38 +124,58 @@ local function record_of(eh, value)
         string.char(math.floor(r / 65536) % 256, math.floor(r / 256) % 256, r % 256)
 end
 
+-- HSET of `pairs` (flattened) in calls small enough for unpack().
+local function hset_all(key, flat)
+    for first = 1, #flat, 2000 do
+        redis.call('HSET', key, unpack(flat, first, math.min(first + 1999, #flat)))
+    end
+end
+
 -- The records of `key` as a string. An epoch written by an earlier release
 -- is a hash (entry hash -> value): it is converted in place, keeping its
--- expiry, so an upgrade delivers nothing twice.
+-- expiry, so an upgrade delivers nothing twice; what does not fit the
+-- string stays in <key>:more.
 local function entry_records(key)
     local s = redis.pcall('GET', key)
     if type(s) ~= 'table' or not s.err then return s end
     if redis.call('TYPE', key).ok ~= 'hash' then return redis.error_reply(s.err) end
     local all = redis.call('HGETALL', key)
-    local parts = {}
+    local parts, rest = {}, {}
     for i = 1, #all, 2 do
-        if #all[i] == 8 and #all[i + 1] >= 10 then parts[#parts + 1] = record_of(all[i], all[i + 1]) end
+        if #all[i] == 8 and #all[i + 1] >= 10 then
+            if #parts < RECORDS_MAX then
+                parts[#parts + 1] = record_of(all[i], all[i + 1])
+            else
+                rest[#rest + 1] = all[i]
+                rest[#rest + 1] = all[i + 1]
+            end
+        end
     end
     local expires = redis.call('PEXPIRETIME', key)
     redis.call('DEL', key)
     s = table.concat(parts)
-    if #s > 0 then
-        if expires > 0 then redis.call('SET', key, s, 'PXAT', expires) else redis.call('SET', key, s) end
+    if #s > 0 then redis.call('SET', key, s) end
+    if #rest > 0 then hset_all(key .. ':more', rest) end
+    if expires > 0 then
+        if #s > 0 then redis.call('PEXPIREAT', key, expires) end
+        if #rest > 0 then redis.call('PEXPIREAT', key .. ':more', expires) end
     end
     return s
 end
 
 -- The entries of `ehs` over the epochs' keys (newest first): the value
 -- found for each, the epoch it came from (1 the newest), the newest
--- epoch's string and where each entry hash sits in it.
+-- epoch's string, where each entry hash sits in it, and which are in its
+-- <key>:more.
 local function lookup_entries(keys, first, count, ehs)
-    local found, where, at = {}, {}, {}
+    local found, where, at, more = {}, {}, {}, {}
     local newest = false
     local want = {}
     for k = 1, #ehs do want[k] = k end
     for e = 0, count - 1 do
         if #want == 0 then break end
-        local s = entry_records(keys[first + e])
+        local key = keys[first + e]
+        local s = entry_records(key)
         if type(s) == 'table' then return s end
         if e == 0 then newest = s end
         local next_want = {}
@@ -166,45 +190,72 @@ local function lookup_entries(keys, first, count, ehs)
                 next_want[#next_want + 1] = k
             end
         end
+        if s and #s >= FULL and #next_want > 0 then
+            local fields = {}
+            for i = 1, #next_want do fields[i] = ehs[next_want[i]] end
+            local values = redis.call('HMGET', key .. ':more', unpack(fields))
+            local rest = {}
+            for i = 1, #next_want do
+                local k = next_want[i]
+                if values[i] then
+                    found[k] = values[i]
+                    where[k] = e + 1
+                    if e == 0 then more[ehs[k]] = true end
+                else
+                    rest[#rest + 1] = k
+                end
+            end
+            next_want = rest
+        end
         want = next_want
     end
-    return found, where, newest, at
+    return found, where, newest, at, more
 end
 
 -- Writes the entries (entry hash, value, flattened; a later value of the
--- same hash wins) into the newest epoch's string `s` (false: none yet), in
--- place where `at` says the hash already is, appended otherwise, and SETs
--- the whole string: APPEND would leave Redis's string up to twice the size
--- of its records (room it keeps for more appends), 29 bytes an entry where
--- these are 21. The epoch's records were read whole anyway.
-local function write_entries(key, s, at, writes, expire_at)
+-- same hash wins) into the newest epoch: into its string `s` (false: none
+-- yet) in place where `at` says the hash already is, appended while the
+-- string has room, and into <key>:more otherwise. The string is SET whole:
+-- APPEND would leave Redis's string up to twice the size of its records
+-- (room it keeps for more appends), 29 bytes an entry where these are 21.
+-- The epoch's records were read whole anyway.
+local function write_entries(key, s, at, more, writes, expire_at)
     local last, order = {}, {}
     for i = 1, #writes, 2 do
         local eh = writes[i]
         if not last[eh] then order[#order + 1] = eh end
         last[eh] = writes[i + 1]
     end
-    local updates, tail = {}, {}
+    s = s or ''
+    local room = RECORDS_MAX - #s / RECORD
+    local updates, tail, spill = {}, {}, {}
     for i = 1, #order do
         local eh = order[i]
-        local p = s and at[eh]
-        if p then
-            updates[#updates + 1] = {p, record_of(eh, last[eh])}
-        else
+        if at[eh] then
+            updates[#updates + 1] = {at[eh], record_of(eh, last[eh])}
+        elseif not more[eh] and #tail < room then
             tail[#tail + 1] = record_of(eh, last[eh])
+        else
+            spill[#spill + 1] = eh
+            spill[#spill + 1] = last[eh]
         end
     end
-    local pieces, from = {}, 1
-    s = s or ''
-    table.sort(updates, function(a, b) return a[1] < b[1] end)
-    for i = 1, #updates do
-        pieces[#pieces + 1] = string.sub(s, from, updates[i][1] - 1)
-        pieces[#pieces + 1] = updates[i][2]
-        from = updates[i][1] + RECORD
+    if #updates > 0 or #tail > 0 then
+        local pieces, from = {}, 1
+        table.sort(updates, function(a, b) return a[1] < b[1] end)
+        for i = 1, #updates do
+            pieces[#pieces + 1] = string.sub(s, from, updates[i][1] - 1)
+            pieces[#pieces + 1] = updates[i][2]
+            from = updates[i][1] + RECORD
+        end
+        pieces[#pieces + 1] = string.sub(s, from)
+        for i = 1, #tail do pieces[#pieces + 1] = tail[i] end
+        redis.call('SET', key, table.concat(pieces), 'EXAT', expire_at)
     end
-    pieces[#pieces + 1] = string.sub(s, from)
-    for i = 1, #tail do pieces[#pieces + 1] = tail[i] end
-    redis.call('SET', key, table.concat(pieces), 'EXAT', expire_at)
+    if #spill > 0 then
+        hset_all(key .. ':more', spill)
+        redis.call('EXPIREAT', key .. ':more', expire_at)
+    end
 end
 
 -- BITFIELD with `ops` (3 or 4 arguments each, flattened), in calls small
@@ -298,7 +349,7 @@ local function deliver(keys, args)
     -- 1. The entries: this feed's record of each item.
     local ehs = {}
     for k = 1, count do ehs[k] = string.sub(args[9 + 7 * (k - 1) + 1], 1, 8) end
-    local entry, entry_at, newest_entries, entry_pos = lookup_entries(keys, E, ne, ehs)
+    local entry, entry_at, newest_entries, entry_pos, entry_more = lookup_entries(keys, E, ne, ehs)
     if entry and entry.err then return entry end
 
     -- 2. Which items may be new: no record, or a record of a sighting whose
@@ -584,7 +635,7 @@ local function deliver(keys, args)
                             entry_writes[#entry_writes + 1] = fp .. 'd' .. revision
                         end
                         if #entry_writes > 0 then
-                            write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
+                            write_entries(keys[E], newest_entries, entry_pos, entry_more, entry_writes, exact_until)
                         end
                         if #article_writes > 0 then redis.call('HSET', keys[A], unpack(article_writes)) end
                         -- No near record is written: no cell may name one.
@@ -632,7 +683,7 @@ local function deliver(keys, args)
         out[#out + 1] = related
     end
     if #entry_writes > 0 then
-        write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
+        write_entries(keys[E], newest_entries, entry_pos, entry_more, entry_writes, exact_until)
     end
     if #article_writes > 0 then
         redis.call('HSET', keys[A], unpack(article_writes))

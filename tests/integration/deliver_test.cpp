@@ -205,6 +205,59 @@ TEST_F(Deliver, EntriesKeptAsAHashByAnEarlierReleaseAreReadAndConverted) {
     EXPECT_EQ(entry_record("feed-a", items[2].uri), hash8("fp2") + "d1");
 }
 
+TEST_F(Deliver, EntriesBeyondTheRecordStringGoToTheOverflowHash) {
+    // The string holds 512 records; the rest of a large feed's entries of
+    // the epoch go to <key>:more, and are found there.
+    auto& d = make_deliverer();
+    auto items = make_items(700);
+    auto first = deliver(d, items, {"s"}, 20s);
+    ASSERT_TRUE(first);
+    EXPECT_TRUE(first->ok()) << first->error;
+    EXPECT_EQ(first->added, 700u);
+    const auto key = entries_key("feed-a", exact_epoch_now());
+    EXPECT_EQ(server_->command({"STRLEN", key}).integer, 512 * 20);
+    EXPECT_EQ(server_->command({"HLEN", key + ":more"}).integer, 188);
+    EXPECT_GT(server_->command({"TTL", key + ":more"}).integer, 0);
+
+    items[10].fingerprint.content = "revised";
+    items[600].fingerprint.content = "revised";
+    auto again = deliver(d, items, {"s"}, 20s);
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->ok()) << again->error;
+    EXPECT_EQ(again->added, 0u);
+    EXPECT_EQ(again->updated, 2u);
+    EXPECT_EQ(again->unchanged, 698u);
+    EXPECT_EQ(server_->xlen("s"), 702);
+    EXPECT_EQ(entry_record("feed-a", items[10].uri), hash8("revised") + "d2");
+    EXPECT_EQ(server_->command({"HGET", key + ":more", hash8(items[600].uri)}).str,
+              hash8("revised") + "d2");
+    EXPECT_EQ(server_->command({"STRLEN", key}).integer, 512 * 20);
+    EXPECT_EQ(server_->command({"HLEN", key + ":more"}).integer, 188);
+}
+
+TEST_F(Deliver, ALargeHashFromAnEarlierReleaseFillsTheStringAndTheOverflow) {
+    const auto key = entries_key("feed-a", exact_epoch_now());
+    auto items = make_items(600);
+    std::vector<std::string> hset{"HSET", key};
+    for (const auto& it : items) {
+        hset.push_back(hash8(it.uri));
+        hset.push_back(hash8(it.fingerprint.content) + "d1");
+    }
+    server_->command(hset);
+    server_->command({"EXPIRE", key, "100000"});
+
+    auto& d = make_deliverer();
+    auto summary = deliver(d, items, {"s"}, 20s);
+    ASSERT_TRUE(summary);
+    EXPECT_TRUE(summary->ok()) << summary->error;
+    EXPECT_EQ(summary->unchanged, 600u);
+    EXPECT_EQ(server_->xlen("s"), 0);
+    EXPECT_EQ(server_->command({"STRLEN", key}).integer, 512 * 20);
+    EXPECT_EQ(server_->command({"HLEN", key + ":more"}).integer, 88);
+    EXPECT_GT(server_->command({"TTL", key}).integer, 0);
+    EXPECT_GT(server_->command({"TTL", key + ":more"}).integer, 0);
+}
+
 TEST_F(Deliver, AnEntryHashFoundAcrossTwoRecordsIsNoMatch) {
     // Records are 20 bytes: the bytes of an entry hash found at an offset
     // that is no multiple of 20 belong to other fields and are no match.
