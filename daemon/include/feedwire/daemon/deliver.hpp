@@ -18,7 +18,9 @@
 // The dedup state (every key carries the {dedup} hash tag, so one FCALL's
 // keys share a Cluster slot):
 //   feedwire:{dedup}:entries:<feed>:<epoch>  string of 20-byte records: entry hash,
-//                                              content hash, kind, revision (3 bytes)
+//                                              content hash, kind, revision (3 bytes);
+//                                              at most 512, the rest in the hash
+//                                              <same key>:more (entry hash -> value)
 //   feedwire:{dedup}:articles:<epoch>        hash: url hash -> feed, uri; content
 //                                              hash -> the url field (or feed, uri)
 //   feedwire:{dedup}:sightings:<uri>         hash: feed -> that feed's uri for the item
