@@ -124,10 +124,12 @@ local function record_of(eh, value)
         string.char(math.floor(r / 65536) % 256, math.floor(r / 256) % 256, r % 256)
 end
 
--- HSET of `pairs` (flattened) in calls small enough for unpack().
-local function hset_all(key, flat)
-    for first = 1, #flat, 2000 do
-        redis.call('HSET', key, unpack(flat, first, math.min(first + 1999, #flat)))
+-- `command` on `key` with `args` (field-value pairs, or BITFIELD ops of 4
+-- arguments, flattened), in calls small enough for unpack().
+local CHUNK = 6000
+local function call_chunked(command, key, args)
+    for first = 1, #args, CHUNK do
+        redis.call(command, key, unpack(args, first, math.min(first + CHUNK - 1, #args)))
     end
 end
 
@@ -155,7 +157,7 @@ local function entry_records(key)
     redis.call('DEL', key)
     s = table.concat(parts)
     if #s > 0 then redis.call('SET', key, s) end
-    if #rest > 0 then hset_all(key .. ':more', rest) end
+    if #rest > 0 then call_chunked('HSET', key .. ':more', rest) end
     if expires > 0 then
         if #s > 0 then redis.call('PEXPIREAT', key, expires) end
         if #rest > 0 then redis.call('PEXPIREAT', key .. ':more', expires) end
@@ -165,10 +167,9 @@ end
 
 -- The entries of `ehs` over the epochs' keys (newest first): the value
 -- found for each, the epoch it came from (1 the newest), the newest
--- epoch's string, where each entry hash sits in it, and which are in its
--- <key>:more.
+-- epoch's string and where each entry hash sits in it.
 local function lookup_entries(keys, first, count, ehs)
-    local found, where, at, more = {}, {}, {}, {}
+    local found, where, at = {}, {}, {}
     local newest = false
     local want = {}
     for k = 1, #ehs do want[k] = k end
@@ -178,48 +179,45 @@ local function lookup_entries(keys, first, count, ehs)
         local s = entry_records(key)
         if type(s) == 'table' then return s end
         if e == 0 then newest = s end
-        local next_want = {}
+        local values, missing = {}, {}
         for i = 1, #want do
-            local k = want[i]
-            local p = s and find_record(s, ehs[k])
+            local p = s and find_record(s, ehs[want[i]])
             if p then
-                found[k] = record_value(s, p)
-                where[k] = e + 1
-                if e == 0 then at[ehs[k]] = p end
+                values[i] = record_value(s, p)
+                if e == 0 then at[ehs[want[i]]] = p end
             else
-                next_want[#next_want + 1] = k
+                missing[#missing + 1] = i
             end
         end
-        if s and #s >= FULL and #next_want > 0 then
+        if s and #s >= FULL and #missing > 0 then
             local fields = {}
-            for i = 1, #next_want do fields[i] = ehs[next_want[i]] end
-            local values = redis.call('HMGET', key .. ':more', unpack(fields))
-            local rest = {}
-            for i = 1, #next_want do
-                local k = next_want[i]
-                if values[i] then
-                    found[k] = values[i]
-                    where[k] = e + 1
-                    if e == 0 then more[ehs[k]] = true end
-                else
-                    rest[#rest + 1] = k
-                end
+            for j = 1, #missing do fields[j] = ehs[want[missing[j]]] end
+            local more = redis.call('HMGET', key .. ':more', unpack(fields))
+            for j = 1, #missing do values[missing[j]] = more[j] end
+        end
+        local next_want = {}
+        for i = 1, #want do
+            if values[i] then
+                found[want[i]] = values[i]
+                where[want[i]] = e + 1
+            else
+                next_want[#next_want + 1] = want[i]
             end
-            next_want = rest
         end
         want = next_want
     end
-    return found, where, newest, at, more
+    return found, where, newest, at
 end
 
 -- Writes the entries (entry hash, value, flattened; a later value of the
 -- same hash wins) into the newest epoch: into its string `s` (false: none
 -- yet) in place where `at` says the hash already is, appended while the
--- string has room, and into <key>:more otherwise. The string is SET whole:
+-- string has room, and into <key>:more otherwise (an entry found there was
+-- found in a full string, so it goes back there). The string is SET whole:
 -- APPEND would leave Redis's string up to twice the size of its records
 -- (room it keeps for more appends), 29 bytes an entry where these are 21.
 -- The epoch's records were read whole anyway.
-local function write_entries(key, s, at, more, writes, expire_at)
+local function write_entries(key, s, at, writes, expire_at)
     local last, order = {}, {}
     for i = 1, #writes, 2 do
         local eh = writes[i]
@@ -233,7 +231,7 @@ local function write_entries(key, s, at, more, writes, expire_at)
         local eh = order[i]
         if at[eh] then
             updates[#updates + 1] = {at[eh], record_of(eh, last[eh])}
-        elseif not more[eh] and #tail < room then
+        elseif #tail < room then
             tail[#tail + 1] = record_of(eh, last[eh])
         else
             spill[#spill + 1] = eh
@@ -253,23 +251,11 @@ local function write_entries(key, s, at, more, writes, expire_at)
         redis.call('SET', key, table.concat(pieces), 'EXAT', expire_at)
     end
     if #spill > 0 then
-        hset_all(key .. ':more', spill)
+        call_chunked('HSET', key .. ':more', spill)
         redis.call('EXPIREAT', key .. ':more', expire_at)
     end
 end
 
--- BITFIELD with `ops` (3 or 4 arguments each, flattened), in calls small
--- enough for unpack(); the replies in order.
-local BITFIELD_CHUNK = 6000
-local function bitfield(key, ops)
-    local out = {}
-    for first = 1, #ops, BITFIELD_CHUNK do
-        local last = math.min(first + BITFIELD_CHUNK - 1, #ops)
-        local r = redis.call('BITFIELD', key, unpack(ops, first, last))
-        for i = 1, #r do out[#out + 1] = r[i] end
-    end
-    return out
-end
 
 -- The near index is a string of 48-bit cells, one per band hash modulo
 -- the cell count: the newest item whose band fell there (0: none). A cell
@@ -349,7 +335,7 @@ local function deliver(keys, args)
     -- 1. The entries: this feed's record of each item.
     local ehs = {}
     for k = 1, count do ehs[k] = string.sub(args[9 + 7 * (k - 1) + 1], 1, 8) end
-    local entry, entry_at, newest_entries, entry_pos, entry_more = lookup_entries(keys, E, ne, ehs)
+    local entry, entry_at, newest_entries, entry_pos = lookup_entries(keys, E, ne, ehs)
     if entry and entry.err then return entry end
 
     -- 2. Which items may be new: no record, or a record of a sighting whose
@@ -482,7 +468,7 @@ local function deliver(keys, args)
                 end
             end
         end
-        if n > 0 then bitfield(keys[B], ops) end
+        if n > 0 then call_chunked('BITFIELD', keys[B], ops) end
     end
     -- The records of every ref found: signature, feed, root uri.
     local near_records = {}
@@ -635,7 +621,7 @@ local function deliver(keys, args)
                             entry_writes[#entry_writes + 1] = fp .. 'd' .. revision
                         end
                         if #entry_writes > 0 then
-                            write_entries(keys[E], newest_entries, entry_pos, entry_more, entry_writes, exact_until)
+                            write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
                         end
                         if #article_writes > 0 then redis.call('HSET', keys[A], unpack(article_writes)) end
                         -- No near record is written: no cell may name one.
@@ -683,7 +669,7 @@ local function deliver(keys, args)
         out[#out + 1] = related
     end
     if #entry_writes > 0 then
-        write_entries(keys[E], newest_entries, entry_pos, entry_more, entry_writes, exact_until)
+        write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
     end
     if #article_writes > 0 then
         redis.call('HSET', keys[A], unpack(article_writes))
