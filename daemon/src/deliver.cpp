@@ -100,8 +100,7 @@ end
 -- write. The string holds at most RECORDS_MAX records, so reading and
 -- writing it stays cheap for a feed of thousands of entries (or a hostile
 -- one); entries beyond go to the hash <key>:more (entry hash -> value),
--- which is read only once the string is full. In Lua an entry's value is
--- the content hash, the kind and the revision in decimal.
+-- which is read only once the string is full.
 local RECORD, RECORDS_MAX = 20, 512
 local FULL = RECORD * RECORDS_MAX
 local function find_record(s, eh)
@@ -113,15 +112,25 @@ local function find_record(s, eh)
         init = p + 1
     end
 end
-local function record_value(s, p)
-    local kind, r1, r2, r3 = string.byte(s, p + 16, p + 19)
-    return string.sub(s, p + 8, p + 15) .. string.char(kind) .. ((r1 * 256 + r2) * 256 + r3)
-end
-local function record_of(eh, value)
-    local r = tonumber(string.sub(value, 10)) or 0
+-- An entry's value in Lua: the 12 bytes after the entry hash in its record
+-- (content hash, kind, revision), so a record is the entry hash and its
+-- value, and reading or writing one formats no number. The hash
+-- <key>:more and the hashes of earlier releases keep the revision in
+-- decimal: value_of() and decimal_of() convert.
+local function rev3(r)
+    if r == 1 then return '\0\0\1' end
     if r > 16777215 then r = 16777215 end
-    return eh .. string.sub(value, 1, 9) ..
-        string.char(math.floor(r / 65536) % 256, math.floor(r / 256) % 256, r % 256)
+    return string.char(math.floor(r / 65536) % 256, math.floor(r / 256) % 256, r % 256)
+end
+local function revision_of(value)
+    local r1, r2, r3 = string.byte(value, 10, 12)
+    return (r1 * 256 + r2) * 256 + r3
+end
+local function value_of(decimal)
+    return string.sub(decimal, 1, 9) .. rev3(tonumber(string.sub(decimal, 10)) or 0)
+end
+local function decimal_of(value)
+    return string.sub(value, 1, 9) .. revision_of(value)
 end
 
 -- `command` on `key` with `args` (field-value pairs, or BITFIELD ops of 4
@@ -146,7 +155,7 @@ local function entry_records(key)
     for i = 1, #all, 2 do
         if #all[i] == 8 and #all[i + 1] >= 10 then
             if #parts < RECORDS_MAX then
-                parts[#parts + 1] = record_of(all[i], all[i + 1])
+                parts[#parts + 1] = all[i] .. value_of(all[i + 1])
             else
                 rest[#rest + 1] = all[i]
                 rest[#rest + 1] = all[i + 1]
@@ -183,7 +192,7 @@ local function lookup_entries(keys, first, count, ehs)
         for i = 1, #want do
             local p = s and find_record(s, ehs[want[i]])
             if p then
-                values[i] = record_value(s, p)
+                values[i] = string.sub(s, p + 8, p + 19)
                 if e == 0 then at[ehs[want[i]]] = p end
             else
                 missing[#missing + 1] = i
@@ -193,7 +202,9 @@ local function lookup_entries(keys, first, count, ehs)
             local fields = {}
             for j = 1, #missing do fields[j] = ehs[want[missing[j]]] end
             local more = redis.call('HMGET', key .. ':more', unpack(fields))
-            for j = 1, #missing do values[missing[j]] = more[j] end
+            for j = 1, #missing do
+                if more[j] then values[missing[j]] = value_of(more[j]) end
+            end
         end
         local next_want = {}
         for i = 1, #want do
@@ -230,12 +241,12 @@ local function write_entries(key, s, at, writes, expire_at)
     for i = 1, #order do
         local eh = order[i]
         if at[eh] then
-            updates[#updates + 1] = {at[eh], record_of(eh, last[eh])}
+            updates[#updates + 1] = {at[eh], eh .. last[eh]}
         elseif #tail < room then
-            tail[#tail + 1] = record_of(eh, last[eh])
+            tail[#tail + 1] = eh .. last[eh]
         else
             spill[#spill + 1] = eh
-            spill[#spill + 1] = last[eh]
+            spill[#spill + 1] = decimal_of(last[eh])
         end
     end
     if #updates > 0 or #tail > 0 then
@@ -504,7 +515,7 @@ local function deliver(keys, args)
         local duplicate_of = nil
         if before and not (candidates[k] and not written_entry[eh]) then
             local kind = string.sub(before, 9, 9)
-            local old_revision = tonumber(string.sub(before, 10)) or 0
+            local old_revision = revision_of(before)
             if string.sub(before, 1, 8) == fp then
                 status, revision, deliver_it = 0, old_revision, false
                 if not written_entry[eh] and entry_at[k] and entry_at[k] > 1 then
@@ -543,7 +554,7 @@ local function deliver(keys, args)
                 redis.call('HSETNX', record, feed, uri)
                 redis.call('EXPIRE', record, retention)
                 status, revision, deliver_it, related = 3, 0, false, first_uri
-                local value = fp .. 's0'
+                local value = fp .. 's\0\0\0'
                 entry_writes[#entry_writes + 1] = eh
                 entry_writes[#entry_writes + 1] = value
                 written_entry[eh] = value
@@ -618,7 +629,7 @@ local function deliver(keys, args)
                         -- it, say of the wrong type, will refuse it again).
                         if delivered then
                             entry_writes[#entry_writes + 1] = eh
-                            entry_writes[#entry_writes + 1] = fp .. 'd' .. revision
+                            entry_writes[#entry_writes + 1] = fp .. 'd' .. rev3(revision)
                         end
                         if #entry_writes > 0 then
                             write_entries(keys[E], newest_entries, entry_pos, entry_writes, exact_until)
@@ -633,7 +644,7 @@ local function deliver(keys, args)
                 end
             end
             if duplicate_of and not delivered then status = 5 end
-            local value = fp .. (status == 5 and 'n' or 'd') .. revision
+            local value = fp .. (status == 5 and 'n' or 'd') .. rev3(revision)
             entry_writes[#entry_writes + 1] = eh
             entry_writes[#entry_writes + 1] = value
             written_entry[eh] = value
