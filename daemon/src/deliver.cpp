@@ -344,8 +344,11 @@ local function deliver(keys, args)
     local near_on = string.find(actions, '[md]') ~= nil
 
     -- 1. The entries: this feed's record of each item.
-    local ehs = {}
-    for k = 1, count do ehs[k] = string.sub(args[9 + 7 * (k - 1) + 1], 1, 8) end
+    local ehs, fps = {}, {}
+    for k = 1, count do
+        local blob = args[9 + 7 * (k - 1) + 1]
+        ehs[k], fps[k] = string.sub(blob, 1, 8), string.sub(blob, 9, 16)
+    end
     local entry, entry_at, newest_entries, entry_pos = lookup_entries(keys, E, ne, ehs)
     if entry and entry.err then return entry end
 
@@ -353,6 +356,16 @@ local function deliver(keys, args)
     -- text changed. Their canonical url and content are looked up across
     -- feeds, and their bands for near-duplicates.
     local candidates, afields, banded = {}, {}, {}
+    -- The items' fields in the articles hashes, made once: 'u' and the
+    -- url hash (false: no url), 'c' and the content hash.
+    local ukeys, ckeys = {}, {}
+    local function article_keys(k)
+        if ckeys[k] then return ukeys[k], ckeys[k] end
+        local uh = string.sub(args[9 + 7 * (k - 1) + 1], 17, 24)
+        ukeys[k] = uh ~= '\0\0\0\0\0\0\0\0' and 'u' .. uh
+        ckeys[k] = 'c' .. fps[k]
+        return ukeys[k], ckeys[k]
+    end
     local item_bands, item_tags, item_sig = {}, {}, {}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
@@ -361,14 +374,14 @@ local function deliver(keys, args)
         local fresh = not before
         -- A sighting ('s') or a dropped near-duplicate ('n') whose text
         -- changed is judged again as a new item.
-        if before and string.sub(before, 9, 9) ~= 'd' and string.sub(before, 1, 8) ~= string.sub(blob, 9, 16) then
+        if before and string.sub(before, 9, 9) ~= 'd' and string.sub(before, 1, 8) ~= fps[k] then
             fresh = true
         end
         if fresh then
             candidates[k] = true
-            local uh = string.sub(blob, 17, 24)
-            if uh ~= '\0\0\0\0\0\0\0\0' then afields[#afields + 1] = 'u' .. uh end
-            afields[#afields + 1] = 'c' .. string.sub(blob, 9, 16)
+            local ukey, ckey = article_keys(k)
+            if ukey then afields[#afields + 1] = ukey end
+            afields[#afields + 1] = ckey
             if near_on and #near_blob > 0 then
                 local near = cmsgpack.unpack(near_blob)
                 local bands, tags, signature = near[1], near[2], near[3]
@@ -501,13 +514,28 @@ local function deliver(keys, args)
 
     -- 3. Each item in order, seeing what the items before it wrote.
     local entry_writes, article_writes, near_writes = {}, {}, {}
+    -- The item's url record (feed and uri) and content record, which
+    -- names the url record ("\0" .. its field) rather than repeating them;
+    -- with `seen`, later items of the batch match it too.
+    local function record_article(k, ref, seen)
+        local ukey, ckey = article_keys(k)
+        local n = #article_writes
+        if ukey then
+            article_writes[n + 1], article_writes[n + 2] = ukey, ref
+            article_writes[n + 3], article_writes[n + 4] = ckey, '\0' .. ukey
+            if seen then articles[ukey] = ref end
+        else
+            article_writes[n + 1], article_writes[n + 2] = ckey, ref
+        end
+        if seen then articles[ckey] = ref end
+    end
     local written_entry, indexed = {}, {}
     local out = {}
     local names = {'url', 'headline', 'versioncreated'}
     for k = 1, count do
         local at = 9 + 7 * (k - 1)
         local uri, blob = args[at], args[at + 1]
-        local eh, fp, uh = ehs[k], string.sub(blob, 9, 16), string.sub(blob, 17, 24)
+        local eh, fp = ehs[k], fps[k]
         local before = written_entry[eh] or entry[k]
         local status, revision, id, related = 1, 1, '', ''
         local event = 'new'
@@ -524,18 +552,7 @@ local function deliver(keys, args)
                     entry_writes[#entry_writes + 1] = eh
                     entry_writes[#entry_writes + 1] = before
                     written_entry[eh] = before
-                    if kind == 'd' then
-                        local ref = feed .. '\n' .. uri
-                        if uh ~= '\0\0\0\0\0\0\0\0' then
-                            article_writes[#article_writes + 1] = 'u' .. uh
-                            article_writes[#article_writes + 1] = ref
-                            article_writes[#article_writes + 1] = 'c' .. fp
-                            article_writes[#article_writes + 1] = '\0u' .. uh
-                        else
-                            article_writes[#article_writes + 1] = 'c' .. fp
-                            article_writes[#article_writes + 1] = ref
-                        end
-                    end
+                    if kind == 'd' then record_article(k, feed .. '\n' .. uri) end
                 end
             elseif kind == 'd' then
                 status, revision, event = 2, old_revision + 1, 'update'
@@ -543,9 +560,9 @@ local function deliver(keys, args)
         end
         if deliver_it and status == 1 then
             -- Another feed (or this one under another id) delivered it.
-            local first = nil
-            if uh ~= '\0\0\0\0\0\0\0\0' then first = articles['u' .. uh] end
-            first = first or articles['c' .. fp]
+            local ukey, ckey = article_keys(k)
+            local first = ukey and articles[ukey]
+            first = first or articles[ckey]
             local nl = first and string.find(first, '\n', 1, true)
             if nl then
                 local first_feed, first_uri = string.sub(first, 1, nl - 1), string.sub(first, nl + 1)
@@ -650,20 +667,7 @@ local function deliver(keys, args)
             written_entry[eh] = value
         end
         if deliver_it and status ~= 5 then
-            local ref = feed .. '\n' .. uri
-            if uh ~= '\0\0\0\0\0\0\0\0' then
-                article_writes[#article_writes + 1] = 'u' .. uh
-                article_writes[#article_writes + 1] = ref
-                articles['u' .. uh] = ref
-            end
-            article_writes[#article_writes + 1] = 'c' .. fp
-            if uh ~= '\0\0\0\0\0\0\0\0' then
-                -- Where the url record is, not a second copy of it.
-                article_writes[#article_writes + 1] = '\0u' .. uh
-            else
-                article_writes[#article_writes + 1] = ref
-            end
-            articles['c' .. fp] = ref
+            record_article(k, feed .. '\n' .. uri, true)
             if item_bands[k] and status ~= 2 and status ~= 4 and status ~= 5 then
                 -- Later republications find this item. A near-duplicate is
                 -- not indexed: its root already is, and a dispatch that
