@@ -49,7 +49,7 @@ if [ "$wait_only" -eq 0 ]; then
     awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i == "requests") v = $(i - 1) } END { print v }')
   printf '%-34s %12s %10s\n' "" "items/s" "x xadd"
   printf '%-34s %12s %10s\n' "redis-benchmark XADD -P 64 (1 KB)" "$rb" -
-  for phase in xadd exact unchanged near; do
+  for phase in xadd exact unchanged near near16; do
     printf '%-34s %12s %10s\n' "$phase" "${rate[$phase]}" \
       "$(awk -v a="${rate[$phase]}" -v b="${rate[xadd]}" 'BEGIN { printf "%.2f", a / b }')"
   done

@@ -12,6 +12,7 @@
 //               same url or text from another feed), near-duplicates off
 //   unchanged   the same items again (the checks alone)
 //   near        new items with near-duplicate banding too (after FLUSHALL)
+//   near16      the same with dedup.near_bands = 16 (every other band)
 //   entries_bytes, articles_bytes
 //               Redis memory of the exact layer per item: the feeds'
 //               entries hashes, the cross-feed articles hashes (MEMORY
@@ -232,14 +233,16 @@ int main(int argc, char** argv) {
         const std::string phase = only;
         if (phase == "xadd") {
             std::printf("xadd %.0f\n", plain_xadd(io, redis, payloads));
-        } else if (phase == "exact" || phase == "near") {
+        } else if (phase == "exact" || phase == "near" || phase == "near16") {
             daemon::deliverer_options options;
             if (phase == "exact")
                 options.dedup.near_duplicates = config::near_duplicate_action::off;
+            if (phase == "near16") options.dedup.near_bands = 16;
             daemon::deliverer d(io, redis, options);
             std::printf("%s %.0f\n", phase.c_str(), through_function(io, d, payloads));
         } else {
-            std::fprintf(stderr, "deliver_bench: DELIVER_BENCH_ONLY is xadd, exact or near\n");
+            std::fprintf(stderr,
+                         "deliver_bench: DELIVER_BENCH_ONLY is xadd, exact, near or near16\n");
             return 2;
         }
         redis.stop();
@@ -262,11 +265,18 @@ int main(int argc, char** argv) {
     const long long near_bytes = memory_of(io, redis, {":nearidx:", ":near:"});
     call(io, redis, {"FLUSHALL"});
 
+    daemon::deliverer_options sixteen;
+    sixteen.dedup.near_bands = 16;
+    daemon::deliverer near16(io, redis, sixteen);
+    const double near16_rate = through_function(io, near16, payloads);
+    call(io, redis, {"FLUSHALL"});
+
     const double xadd_after = plain_xadd(io, redis, payloads);
     std::printf("xadd %.0f\n", (xadd_before + xadd_after) / 2);
     std::printf("exact %.0f\n", exact_rate);
     std::printf("unchanged %.0f\n", unchanged_rate);
     std::printf("near %.0f\n", near_rate);
+    std::printf("near16 %.0f\n", near16_rate);
     std::printf("entries_bytes %.1f\n", static_cast<double>(entries_bytes) / count);
     std::printf("articles_bytes %.1f\n", static_cast<double>(articles_bytes) / count);
     std::printf("near_bytes %.1f\n", static_cast<double>(near_bytes) / count);

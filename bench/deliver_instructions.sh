@@ -45,7 +45,7 @@ instructions() {
 
 printf '%-8s %18s %10s\n' phase "instructions/item" "x xadd"
 declare -A per
-for phase in xadd exact near; do
+for phase in xadd exact near near16; do
   small=$(instructions "$phase" "$n")
   large=$(instructions "$phase" $((3 * n)))
   per[$phase]=$(( (large - small) / (2 * n) ))

@@ -523,8 +523,9 @@ private:
     void read_dedup(const std::string& file, const toml::node& node, dedup_config& dedup) {
         const auto* table = node.as_table();
         if (table == nullptr) return wrong_type(file, node, "dedup", "a table");
-        static const std::vector<std::string_view> keys = {
-            "retention", "near_window", "near_index_size", "near_duplicates", "streams"};
+        static const std::vector<std::string_view> keys = {"retention",       "near_window",
+                                                           "near_index_size", "near_bands",
+                                                           "near_duplicates", "streams"};
         for (const auto& [k, value] : *table) {
             const std::string name(k.str());
             const std::string key = "dedup." + name;
@@ -552,6 +553,15 @@ private:
                               "must be from 64KiB to 512MiB (a Redis string)");
                     } else {
                         dedup.near_index_size = *size;
+                    }
+                }
+            } else if (name == "near_bands") {
+                if (auto bands = get_int(file, value, key, 16, 32)) {
+                    if (*bands != 16 && *bands != 32) {
+                        error(config_errc::bad_value, file, value, key,
+                              "must be 16 or 32 (LSH bands of 2 bins each)");
+                    } else {
+                        dedup.near_bands = static_cast<std::uint32_t>(*bands);
                     }
                 }
             } else if (name == "near_duplicates") {

@@ -45,16 +45,15 @@ namespace asio = boost::asio;
 // then 7 per item: uri, key blob (entry, content and url hashes, 8 bytes
 // each), near blob or empty, url, headline, versioncreated, item JSON (with
 // "revision":1). The near blob is a MessagePack array of three: the item's
-// 32 LSH bands in the near index as decimal text (the 32 cell offsets
-// "#n", then the 32 cells' values for this item, tag * 2^32 + ref), the
-// bands' 16-bit tags (integers), and the raw MinHash signature (258
-// bytes). cmsgpack unpacks it in C: the function scans no text, and passes
-// the strings to BITFIELD as they come.
-// Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
-// another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
-// dropped), revision, id of the first stream entry (or ""), the related
+// n LSH bands in the near index as decimal text (the n cell offsets "#n",
+// then the n cells' values for this item, tag * 2^32 + ref), the bands'
+// 16-bit tags (integers), and the raw MinHash signature (258 bytes); n is
+// 32, or 16 (every other band) with dedup.near_bands = 16. cmsgpack unpacks it in C: the function
+// scans no text, and passes the strings to BITFIELD as they come. Returns 4 per item: status (0
+// unchanged, 1 new, 2 update, 3 duplicate of another feed's item, 4 near-duplicate delivered
+// marked, 5 near-duplicate dropped), revision, id of the first stream entry (or ""), the related
 // item's uri (3, 4, 5; or "").
-// The function counts 32 bands and 128 bins (a 258-byte signature).
+// The function knows 32 and 16 bands and 128 bins (a 258-byte signature).
 static_assert(feeds::minhash_bands == 32 && feeds::minhash_bins == 128);
 constexpr std::string_view library_source = R"lua(#!lua name=feedwire
 -- feedwire_deliver: for each item of one feed's batch, the dedup checks, the
@@ -385,8 +384,10 @@ local function deliver(keys, args)
             if near_on and #near_blob > 0 then
                 local near = cmsgpack.unpack(near_blob)
                 local bands, tags, signature = near[1], near[2], near[3]
-                if type(bands) == 'table' and #bands == 64 and type(tags) == 'table'
-                    and #tags == 32 and type(signature) == 'string' and #signature == 258 then
+                -- 32 bands, or 16 (dedup.near_bands): #tags of them.
+                if type(bands) == 'table' and type(tags) == 'table'
+                    and (#tags == 32 or #tags == 16) and #bands == 2 * #tags
+                    and type(signature) == 'string' and #signature == 258 then
                     banded[#banded + 1] = k
                     item_bands[k] = bands
                     item_tags[k] = tags
@@ -427,7 +428,7 @@ local function deliver(keys, args)
     local function before_batch(upto, cell, v)
         for j = 1, upto - 1 do
             local mine = item_bands[banded[j]]
-            for b = 1, 32 do
+            for b = 1, #mine / 2 do
                 if mine[b] == cell then return item_old[banded[j]][b] end
             end
         end
@@ -439,10 +440,15 @@ local function deliver(keys, args)
         for i = 1, #banded do
             local k = banded[i]
             local c, tags, found = item_bands[k], item_tags[k], {}
-            -- SET u48 c[b] c[32 + b] for the 32 bands, spelt out (no table).
-            local old = redis.call('BITFIELD', keys[B], BAND_SET_ARGUMENTS)
+            -- SET u48 c[b] c[n + b] for the n bands, spelt out (no table).
+            local old
+            if #tags == 32 then
+                old = redis.call('BITFIELD', keys[B], BAND_SET_ARGUMENTS_32)
+            else
+                old = redis.call('BITFIELD', keys[B], BAND_SET_ARGUMENTS_16)
+            end
             item_old[k] = old
-            for b = 1, 32 do
+            for b = 1, #tags do
                 local v = old[b]
                 if v ~= 0 and batch_ref[v % TWO32] then v = before_batch(i, c[b], v) end
                 local r = v % TWO32
@@ -469,11 +475,12 @@ local function deliver(keys, args)
         for i = 1, #banded do
             local k = banded[i]
             local mine, old = item_bands[k], item_old[k]
-            for b = 1, 32 do
+            local n = #mine / 2
+            for b = 1, n do
                 local cell = mine[b]
                 last[cell] = k
                 if pre[cell] == nil then pre[cell] = old[b] end
-                if indexed[k] then final[cell] = mine[32 + b] end
+                if indexed[k] then final[cell] = mine[n + b] end
             end
         end
         local ops, n = {}, 0
@@ -481,7 +488,7 @@ local function deliver(keys, args)
             local k = banded[i]
             if not indexed[k] then
                 local mine = item_bands[k]
-                for b = 1, 32 do
+                for b = 1, #mine / 2 do
                     local cell = mine[b]
                     if last[cell] == k then
                         last[cell] = nil
@@ -725,8 +732,9 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 }
 
 // The function's near blob for a payload (see the contract above), for a
-// near index of `cells` cells; empty when the item has no signature.
-std::string near_blob(const delivery_payload& p, std::uint64_t cells) {
+// near index of `cells` cells, with every band (32) or every other band
+// (16); empty when the item has no signature.
+std::string near_blob(const delivery_payload& p, std::uint64_t cells, std::uint32_t bands) {
     constexpr std::size_t sig_size = 2 + 2 * feeds::minhash_bins;
     if (p.minhash.size() != sig_size + 6 * feeds::minhash_bands || p.keys.size() < 4) return {};
     const auto byte = [](char c) {
@@ -759,16 +767,20 @@ std::string near_blob(const delivery_payload& p, std::uint64_t cells) {
         out.append(digits.data(), end);
     };
     out += static_cast<char>(0xDC);
-    put16(2 * feeds::minhash_bands);
-    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+    // A subset of the same bands, so items of either setting find each
+    // other in one index.
+    const std::size_t step = bands == 16 ? 2 : 1;
+    const std::size_t count = feeds::minhash_bands / step;
+    put16(2 * count);
+    for (std::size_t b = 0; b < feeds::minhash_bands; b += step) {
         put_number("#", (hashes[b] & 0xFFFFFFFFU) % cells);
     }
-    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+    for (std::size_t b = 0; b < feeds::minhash_bands; b += step) {
         put_number({}, ((hashes[b] >> 32U) << 32U) | ref);
     }
     out += static_cast<char>(0xDC);
-    put16(feeds::minhash_bands);
-    for (std::size_t b = 0; b < feeds::minhash_bands; ++b) {
+    put16(count);
+    for (std::size_t b = 0; b < feeds::minhash_bands; b += step) {
         out += static_cast<char>(0xCD);
         put16(static_cast<std::size_t>(hashes[b] >> 32U));
     }
@@ -799,14 +811,19 @@ std::size_t items_in_command(const std::vector<std::string>& argv) {
 // it whole: delivery's, then membership's (membership.hpp).
 std::string_view delivery_library_source() {
     static const std::string whole = [] {
-        std::string arguments;
-        for (std::size_t b = 1; b <= feeds::minhash_bands; ++b) {
-            if (b > 1) arguments += ", ";
-            arguments += "'SET', 'u48', c[" + std::to_string(b) + "], c[" +
-                         std::to_string(feeds::minhash_bands + b) + "]";
-        }
+        // BITFIELD SET of n bands: the cells c[1..n], the values c[n+1..2n].
+        const auto arguments = [](std::size_t n) {
+            std::string out;
+            for (std::size_t b = 1; b <= n; ++b) {
+                if (b > 1) out += ", ";
+                out +=
+                    "'SET', 'u48', c[" + std::to_string(b) + "], c[" + std::to_string(n + b) + "]";
+            }
+            return out;
+        };
         std::string source(library_source);
-        replace_all(source, "BAND_SET_ARGUMENTS", arguments);
+        replace_all(source, "BAND_SET_ARGUMENTS_32", arguments(feeds::minhash_bands));
+        replace_all(source, "BAND_SET_ARGUMENTS_16", arguments(feeds::minhash_bands / 2));
         return source + std::string(membership_library_source());
     }();
     return whole;
@@ -937,7 +954,7 @@ std::vector<std::string> deliver_command(const delivery_target& target,
     argv.push_back(std::to_string(retention.count()));
     for (auto& p : payloads) {
         // Reads p.keys: before the move.
-        std::string near = near_on ? near_blob(p, cells) : std::string();
+        std::string near = near_on ? near_blob(p, cells, target.near_bands) : std::string();
         argv.push_back(std::move(p.uri));
         argv.push_back(std::move(p.keys));
         argv.push_back(std::move(near));
@@ -1084,6 +1101,7 @@ struct deliverer::impl : std::enable_shared_from_this<impl> {
         target.near_window =
             std::chrono::duration_cast<std::chrono::seconds>(options_.dedup.near_window);
         target.near_index_cells = options_.dedup.near_index_size / 6;
+        target.near_bands = options_.dedup.near_bands;
         target.now = options_.now();
         std::vector<std::shared_ptr<job>> batch_jobs;
         std::span<delivery_payload> rest(payloads);

@@ -465,6 +465,22 @@ TEST_F(Deliver, ARepublicationByAnotherFeedIsMarkedOrDroppedPerStream) {
     EXPECT_EQ(server_->xlen("desk"), 1);
 }
 
+// Cells of the near index that are set, and the refs they name.
+std::pair<std::size_t, std::set<std::string>> near_index_cells(redis_server& server) {
+    const auto keys = server.command({"KEYS", "feedwire:{dedup}:nearidx:*"});
+    if (keys.elements.size() != 1) return {};
+    const std::string index = server.command({"GET", keys.elements[0].str}).str;
+    std::size_t cells = 0;
+    std::set<std::string> refs;
+    for (std::size_t at = 0; at + 6 <= index.size(); at += 6) {
+        const std::string cell = index.substr(at, 6);
+        if (cell == std::string(6, '\0')) continue;
+        ++cells;
+        refs.insert(cell.substr(2));
+    }
+    return {cells, refs};
+}
+
 // Syndication: many outlets carry one dispatch. Every copy points at the
 // first item, and only that item is in the band index, so the hundredth
 // copy is compared with one candidate, not with the ninety-nine before it.
@@ -488,22 +504,42 @@ TEST_F(Deliver, ADispatchManyFeedsRepublishIsIndexedOnceAndEveryCopyPointsAtIt) 
     }
     // The index names one item, once per band: 32 cells of 6 bytes (a
     // band's tag, then the item's ref), all with its ref.
-    const auto keys = server_->command({"KEYS", "feedwire:{dedup}:nearidx:*"});
-    ASSERT_EQ(keys.elements.size(), 1u);
-    const std::string index = server_->command({"GET", keys.elements[0].str}).str;
-    std::size_t cells = 0;
-    std::set<std::string> refs;
-    for (std::size_t at = 0; at + 6 <= index.size(); at += 6) {
-        const std::string cell = index.substr(at, 6);
-        if (cell == std::string(6, '\0')) continue;
-        ++cells;
-        refs.insert(cell.substr(2));
-    }
+    const auto [cells, refs] = near_index_cells(*server_);
     EXPECT_EQ(cells, 32u);
     EXPECT_EQ(refs.size(), 1u);
     const auto near = server_->command({"KEYS", "feedwire:{dedup}:near:*"});
     ASSERT_EQ(near.elements.size(), 1u);
     EXPECT_EQ(server_->command({"HLEN", near.elements[0].str}).integer, 1);
+}
+
+// dedup.near_bands = 16 writes every other band of the 32: half the cells,
+// and the same cells, so daemons of either setting sharing one Redis find
+// each other's items.
+TEST_F(Deliver, SixteenBandsAreHalfTheIndexAndFindItemsOfThirtyTwo) {
+    deliverer_options o;
+    o.dedup.near_bands = 16;
+    auto& sixteen = make_deliverer(o);
+    deliverer thirty_two(io_, *client_);
+    auto original = text_item("feedwire:wire-0", "Dock strike halts Rotterdam", dispatch_text);
+    ASSERT_TRUE(deliver(sixteen, {original}, {"s"}, 5s, "wire"));
+    const auto [cells, refs] = near_index_cells(*server_);
+    EXPECT_EQ(cells, 16u);
+    EXPECT_EQ(refs.size(), 1u);
+
+    auto copy = text_item("feedwire:outlet-1", "Rotterdam strike", republished_text);
+    copy.fingerprint.content = "outlet 1";
+    auto summary = deliver(thirty_two, {copy}, {"s"}, 5s, "outlet-1");
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->near_duplicates, 1u);
+    auto other = text_item("feedwire:outlet-2", "Rotterdam strike, again", republished_text);
+    other.fingerprint.content = "outlet 2";
+    summary = deliver(sixteen, {other}, {"s"}, 5s, "outlet-2");
+    ASSERT_TRUE(summary);
+    EXPECT_EQ(summary->near_duplicates, 1u);
+    const auto entries = server_->xrange("s");
+    ASSERT_EQ(entries.size(), 3u);
+    EXPECT_EQ(entries[1].field("duplicate_of"), original.uri);
+    EXPECT_EQ(entries[2].field("duplicate_of"), original.uri);
 }
 
 TEST_F(Deliver, OneFeedsSimilarStoriesAreNeverNearDuplicatesOfEachOther) {

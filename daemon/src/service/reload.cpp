@@ -19,7 +19,8 @@ auto redis_tie(const config::redis_config& r) {
 }
 
 auto dedup_tie(const config::dedup_config& d) {
-    return std::tie(d.retention, d.near_window, d.near_index_size, d.near_duplicates, d.streams);
+    return std::tie(d.retention, d.near_window, d.near_index_size, d.near_bands, d.near_duplicates,
+                    d.streams);
 }
 
 }  // namespace

@@ -274,6 +274,7 @@ TEST(Loader, DedupTableSetsRetentionWindowAndPerStreamActions) {
 retention = "14d"
 near_window = "24h"
 near_index_size = "64MiB"
+near_bands = 16
 near_duplicates = "drop"
 streams = { "news:raw" = "off", "news:desk" = "mark" }
 )");
@@ -281,6 +282,7 @@ streams = { "news:raw" = "off", "news:desk" = "mark" }
     EXPECT_EQ(r.config.dedup.retention, std::chrono::hours{24 * 14});
     EXPECT_EQ(r.config.dedup.near_window, 24h);
     EXPECT_EQ(r.config.dedup.near_index_size, 64u << 20);
+    EXPECT_EQ(r.config.dedup.near_bands, 16u);
     EXPECT_EQ(r.config.dedup.action_for("feedwire:items"), near_duplicate_action::drop);
     EXPECT_EQ(r.config.dedup.action_for("news:raw"), near_duplicate_action::off);
     EXPECT_EQ(r.config.dedup.action_for("news:desk"), near_duplicate_action::mark);
@@ -292,6 +294,7 @@ TEST(Loader, DedupDefaultsMarkNearDuplicatesAndRememberThirtyDays) {
     EXPECT_EQ(r.config.dedup.retention, std::chrono::hours{24 * 30});
     EXPECT_EQ(r.config.dedup.near_window, 72h);
     EXPECT_EQ(r.config.dedup.near_index_size, 16u << 20);
+    EXPECT_EQ(r.config.dedup.near_bands, 32u);
     EXPECT_EQ(r.config.dedup.action_for("feedwire:items"), near_duplicate_action::mark);
 }
 
@@ -302,8 +305,9 @@ near_duplicates = "hide"
 streams = { "s" = "maybe" }
 window = "1h"
 near_index_size = "1GiB"
+near_bands = 24
 )");
-    ASSERT_EQ(r.errors.size(), 5u);
+    ASSERT_EQ(r.errors.size(), 6u);
     std::map<std::string, const config_error*> by_key;
     for (const auto& e : r.errors) by_key[e.key] = &e;
     ASSERT_TRUE(by_key.count("dedup.retention"));
@@ -314,6 +318,8 @@ near_index_size = "1GiB"
     EXPECT_TRUE(by_key.count("dedup.window"));
     ASSERT_TRUE(by_key.count("dedup.near_index_size"));
     EXPECT_EQ(by_key["dedup.near_index_size"]->line, 6);
+    ASSERT_TRUE(by_key.count("dedup.near_bands"));
+    EXPECT_NE(by_key["dedup.near_bands"]->message.find("16 or 32"), std::string::npos);
 }
 
 TEST(LoaderErrors, DaemonValuesOutOfRange) {

@@ -118,6 +118,9 @@ struct delivery_target {
     std::chrono::seconds near_window{std::chrono::hours{72}};
     // Cells of 6 bytes in each near index (config dedup.near_index_size).
     std::uint64_t near_index_cells = (16ULL << 20U) / 6;
+    // Bands of each item in the index (config dedup.near_bands): 32, or
+    // 16 (every other band of the signature).
+    std::uint32_t near_bands = 32;
     std::chrono::system_clock::time_point now{};
 };
 
