@@ -48,10 +48,12 @@ namespace asio = boost::asio;
 // n LSH bands in the near index as decimal text (the n cell offsets "#n",
 // then the n cells' values for this item, tag * 2^32 + ref), the bands'
 // 16-bit tags (integers), and the raw MinHash signature (258 bytes); n is
-// 32, or 16 (every other band) with dedup.near_bands = 16. cmsgpack unpacks it in C: the function
-// scans no text, and passes the strings to BITFIELD as they come. Returns 4 per item: status (0
-// unchanged, 1 new, 2 update, 3 duplicate of another feed's item, 4 near-duplicate delivered
-// marked, 5 near-duplicate dropped), revision, id of the first stream entry (or ""), the related
+// 32, or 16 (every other band) with dedup.near_bands = 16. cmsgpack
+// unpacks it in C: the function scans no text, and passes the strings to
+// BITFIELD as they come.
+// Returns 4 per item: status (0 unchanged, 1 new, 2 update, 3 duplicate of
+// another feed's item, 4 near-duplicate delivered marked, 5 near-duplicate
+// dropped), revision, id of the first stream entry (or ""), the related
 // item's uri (3, 4, 5; or "").
 // The function knows 32 and 16 bands and 128 bins (a 258-byte signature).
 static_assert(feeds::minhash_bands == 32 && feeds::minhash_bins == 128);
@@ -63,31 +65,38 @@ constexpr std::string_view library_source = R"lua(#!lua name=feedwire
 -- and the XADDs can run in one function on a Redis Cluster too.
 local CHANCE = 1 / 65536
 
+-- Of the indices `want` (values[i] answers want[i]): the values found go
+-- into found (and the epoch into where, when given); the indices still
+-- missing are returned, for the next, older epoch.
+local function settle(values, want, found, where, epoch)
+    local rest = {}
+    for i = 1, #want do
+        if values[i] then
+            found[want[i]] = values[i]
+            if where then where[want[i]] = epoch end
+        else
+            rest[#rest + 1] = want[i]
+        end
+    end
+    return rest
+end
+
 -- HMGET of `fields` over `keys` (newest first): the first value found for
--- each field, and the index of the key it came from. Fields found in a
--- newer key are not asked of the older ones. Also the newest key's own
--- values, for fields that are appended to.
+-- each field. Fields found in a newer key are not asked of the older ones.
 local function lookup(keys, first, count, fields)
-    local found, where, newest = {}, {}, {}
-    local want, wanted = {}, {}
-    for i = 1, #fields do want[i] = fields[i]; wanted[i] = i end
+    local found, want = {}, {}
+    for i = 1, #fields do want[i] = i end
     for e = 0, count - 1 do
         if #want == 0 then break end
-        local values = redis.call('HMGET', keys[first + e], unpack(want))
-        if e == 0 then newest = values end
-        local next_want, next_wanted = {}, {}
-        for k = 1, #want do
-            if values[k] then
-                found[wanted[k]] = values[k]
-                where[wanted[k]] = e + 1
-            else
-                next_want[#next_want + 1] = want[k]
-                next_wanted[#next_wanted + 1] = wanted[k]
-            end
+        local names = fields
+        if e > 0 then
+            names = {}
+            for i = 1, #want do names[i] = fields[want[i]] end
         end
-        want, wanted = next_want, next_wanted
+        local values = redis.call('HMGET', keys[first + e], unpack(names))
+        want = settle(values, want, found, nil, e + 1)
     end
-    return found, where, newest
+    return found
 end
 
 -- A feed's entries of one epoch are one string of 20-byte records: the
@@ -205,16 +214,7 @@ local function lookup_entries(keys, first, count, ehs)
                 if more[j] then values[missing[j]] = value_of(more[j]) end
             end
         end
-        local next_want = {}
-        for i = 1, #want do
-            if values[i] then
-                found[want[i]] = values[i]
-                where[want[i]] = e + 1
-            else
-                next_want[#next_want + 1] = want[i]
-            end
-        end
-        want = next_want
+        want = settle(values, want, found, where, e + 1)
     end
     return found, where, newest, at
 end
@@ -265,7 +265,6 @@ local function write_entries(key, s, at, writes, expire_at)
         redis.call('EXPIREAT', key .. ':more', expire_at)
     end
 end
-
 
 -- The near index is a string of 48-bit cells, one per band hash modulo
 -- the cell count: the newest item whose band fell there (0: none). A cell
